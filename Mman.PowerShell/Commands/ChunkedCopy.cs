@@ -1,0 +1,41 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+
+namespace Mman.Commands
+{
+    /// <summary>
+    /// Copies a large range in chunks so the user sees Write-Progress and Ctrl+C stops the copy between
+    /// chunks (WriteProgress throws PipelineStoppedException once the pipeline is stopping).
+    /// Small ranges are one core call: progress there would cost more than the copy.
+    /// </summary>
+    internal static class ChunkedCopy
+    {
+        internal const long ProgressThreshold = 256L << 20;
+        private const int ChunkSize = 16 << 20;
+
+        /// <summary>Calls <paramref name="copy"/>(position, length) over [0, total).</summary>
+        internal static void Run(Cmdlet cmdlet, string activity, long total, Action<long, int> copy)
+        {
+            if (total < ProgressThreshold)
+            {
+                copy(0, (int)total);
+                return;
+            }
+
+            var progress = new ProgressRecord(0x4D4D, activity, "Starting");
+            for (long done = 0; done < total;)
+            {
+                int length = (int)Math.Min(ChunkSize, total - done);
+                copy(done, length);
+                done += length;
+                progress.PercentComplete = (int)(done * 100 / total);
+                progress.StatusDescription = string.Format(CultureInfo.CurrentCulture, "{0:N0} of {1:N0} MiB", done >> 20, total >> 20);
+                cmdlet.WriteProgress(progress);
+            }
+
+            progress.RecordType = ProgressRecordType.Completed;
+            cmdlet.WriteProgress(progress);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+
+namespace Mman.Commands
+{
+    /// <summary>
+    /// Turns the core's exceptions into ErrorRecords with a stable ErrorId and a category, so every
+    /// cmdlet reports the same failure the same way.
+    /// </summary>
+    internal static class MemoryMapErrorRecord
+    {
+        /// <summary>
+        /// Whether the cmdlets report this exception as an ErrorRecord. Anything else (a stopped
+        /// pipeline, an engine fault) is left to PowerShell.
+        /// </summary>
+        internal static bool IsReportable(Exception exception) =>
+            exception is ArgumentException
+            || exception is InvalidOperationException
+            || exception is IOException
+            || exception is UnauthorizedAccessException
+            || exception is NotSupportedException;
+
+        internal static ErrorRecord From(Exception exception, object target)
+        {
+            switch (exception)
+            {
+                case MemoryMapArgumentException e:
+                    return new ErrorRecord(e, e.Error.ToString(), ErrorCategory.InvalidArgument, target);
+                case MemoryMapAccessException e:
+                    return new ErrorRecord(e, e.Error.ToString(), ErrorCategory.PermissionDenied, target);
+                case ObjectDisposedException e:
+                    return new ErrorRecord(e, "MapClosed", ErrorCategory.InvalidOperation, target);
+                case MemoryMapException e:
+                    return new ErrorRecord(e, e.Error.ToString(), CategoryOf(e), target);
+                case FileNotFoundException e:
+                    return new ErrorRecord(e, "FileNotFound", ErrorCategory.ObjectNotFound, target);
+                case DirectoryNotFoundException e:
+                    return new ErrorRecord(e, "FileNotFound", ErrorCategory.ObjectNotFound, target);
+                case UnauthorizedAccessException e:
+                    return new ErrorRecord(e, "FileAccessDenied", ErrorCategory.PermissionDenied, target);
+                case IOException e:
+                    return new ErrorRecord(e, "FileOpenFailed", ErrorCategory.OpenError, target);
+                case ArgumentException e:
+                    return new ErrorRecord(e, "InvalidArgument", ErrorCategory.InvalidArgument, target);
+                default:
+                    return new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, target);
+            }
+        }
+
+        /// <summary>An error the cmdlet finds itself, before the core is called.</summary>
+        internal static ErrorRecord Create(string errorId, ErrorCategory category, string message, object target, Exception inner = null)
+        {
+            Exception exception = category switch
+            {
+                ErrorCategory.ObjectNotFound => new ItemNotFoundException(message, inner),
+                ErrorCategory.InvalidArgument => new ArgumentException(message, inner),
+                _ => new InvalidOperationException(message, inner),
+            };
+            return new ErrorRecord(exception, errorId, category, target);
+        }
+
+        private static ErrorCategory CategoryOf(MemoryMapException exception)
+        {
+            switch (exception.Error)
+            {
+                case MemoryMapError.ProtectionDenied:
+                    return ErrorCategory.PermissionDenied;
+                case MemoryMapError.FileTruncated:
+                    return ErrorCategory.InvalidData;
+                case MemoryMapError.MapFailed:
+                    return exception.NativeErrorName == "EACCES" || exception.NativeErrorName == "EPERM" || exception.NativeErrorName == "ERROR_ACCESS_DENIED"
+                        ? ErrorCategory.PermissionDenied
+                        : ErrorCategory.ResourceUnavailable;
+                default:
+                    return ErrorCategory.InvalidOperation;
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System;
+using System.Collections.ObjectModel;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+
+namespace Mman.Commands
+{
+    /// <summary>
+    /// Maps anonymous memory (-Size) or a file (-Path / -LiteralPath) and emits the <see cref="MemoryMap"/>.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "MemoryMap", DefaultParameterSetName = AnonymousSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(MemoryMap))]
+    public sealed class NewMemoryMapCommand : PSCmdlet
+    {
+        private const string AnonymousSet = "Anonymous";
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        #region Parameters
+
+        /// <summary>The file to map; wildcards allowed, but each path must resolve to exactly one file.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; }
+
+        /// <summary>The file to map, taken exactly as written (no wildcards).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
+
+        /// <summary>The number of bytes to map. Required for anonymous memory; for a file, defaults to the rest of the file.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = AnonymousSet)]
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public long Size { get; set; }
+
+        /// <summary>Where in the file the map starts; any byte offset.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public long Offset { get; set; }
+
+        /// <summary>The access the map allows. Default: Read for a file, Read,Write for anonymous memory.</summary>
+        [Parameter]
+        public MemoryProtection Protection { get; set; }
+
+        /// <summary>Shared (writes reach the file) or Private (copy-on-write). Default: Shared for a file, Private for anonymous memory.</summary>
+        [Parameter]
+        public MapSharing Sharing { get; set; }
+
+        #endregion
+
+        #region Overrides
+
+        /// <summary>Maps the memory or each file.</summary>
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == AnonymousSet)
+            {
+                MapAnonymous();
+                return;
+            }
+
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (string path in literal ? LiteralPath : Path)
+            {
+                string file = ResolveFile(path, literal);
+                if (file != null)
+                {
+                    MapFile(file);
+                }
+            }
+        }
+
+        #endregion
+
+        private bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+        private void MapAnonymous()
+        {
+            MemoryProtection protection = IsBound(nameof(Protection)) ? Protection : MemoryProtection.Read | MemoryProtection.Write;
+            MapSharing sharing = IsBound(nameof(Sharing)) ? Sharing : MapSharing.Private;
+            if (!ShouldProcess("anonymous memory of " + Size + " bytes", "Map with protection " + protection + ", " + sharing))
+            {
+                return;
+            }
+
+            try
+            {
+                WriteObject(MemoryMap.CreateAnonymous(Size, protection, sharing));
+            }
+            catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
+            {
+                WriteError(MemoryMapErrorRecord.From(e, Size));
+            }
+        }
+
+        private void MapFile(string file)
+        {
+            MemoryProtection protection = IsBound(nameof(Protection)) ? Protection : MemoryProtection.Read;
+            MapSharing sharing = IsBound(nameof(Sharing)) ? Sharing : MapSharing.Shared;
+            long? size = IsBound(nameof(Size)) ? Size : (long?)null;
+            string range = size.HasValue ? size + " bytes from offset " + Offset : "from offset " + Offset + " to the end";
+            if (!ShouldProcess(file, "Map " + range + " with protection " + protection + ", " + sharing))
+            {
+                return;
+            }
+
+            try
+            {
+                WriteObject(MemoryMap.OpenFile(file, Offset, size, protection, sharing));
+            }
+            catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
+            {
+                WriteError(MemoryMapErrorRecord.From(e, file));
+            }
+        }
+
+        /// <summary>
+        /// Resolves a path through the provider to exactly one existing file system file, or writes an
+        /// error and returns null. Resolving here, not in .NET, is what makes PowerShell drives,
+        /// relative paths and wildcards mean what they mean everywhere else in PowerShell.
+        /// </summary>
+        private string ResolveFile(string path, bool literal)
+        {
+            string resolved;
+            ProviderInfo provider;
+            try
+            {
+                if (literal)
+                {
+                    resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+                }
+                else
+                {
+                    Collection<string> matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+                    if (matches.Count == 0)
+                    {
+                        WriteError(MemoryMapErrorRecord.Create("FileNotFound", ErrorCategory.ObjectNotFound, "No file matches '" + path + "'.", path));
+                        return null;
+                    }
+
+                    if (matches.Count > 1)
+                    {
+                        string some = string.Join(", ", matches.Take(3)) + (matches.Count > 3 ? ", ..." : string.Empty);
+                        WriteError(MemoryMapErrorRecord.Create(
+                            "PathAmbiguous",
+                            ErrorCategory.InvalidArgument,
+                            "'" + path + "' matches " + matches.Count + " files (" + some + "); a map needs exactly one. Use a more specific path, or -LiteralPath if the name contains wildcard characters.",
+                            path));
+                        return null;
+                    }
+
+                    resolved = matches[0];
+                }
+            }
+            catch (ItemNotFoundException e)
+            {
+                WriteError(MemoryMapErrorRecord.Create("FileNotFound", ErrorCategory.ObjectNotFound, "Cannot find the file '" + path + "' because it does not exist.", path, e));
+                return null;
+            }
+            catch (Exception e) when (e is ProviderNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is PSArgumentException || e is NotSupportedException)
+            {
+                WriteError(MemoryMapErrorRecord.Create("PathNotValid", ErrorCategory.InvalidArgument, "'" + path + "' is not a valid path: " + e.Message, path, e));
+                return null;
+            }
+
+            if (provider.Name != "FileSystem")
+            {
+                WriteError(MemoryMapErrorRecord.Create(
+                    "PathNotFileSystem", ErrorCategory.InvalidArgument,
+                    "'" + path + "' is on the " + provider.Name + " provider; only files on the FileSystem provider can be mapped.", path));
+                return null;
+            }
+
+            if (Directory.Exists(resolved))
+            {
+                WriteError(MemoryMapErrorRecord.Create(
+                    "PathIsDirectory", ErrorCategory.InvalidArgument,
+                    "'" + resolved + "' is a directory; only a file can be mapped.", resolved));
+                return null;
+            }
+
+            if (!File.Exists(resolved))
+            {
+                WriteError(MemoryMapErrorRecord.Create(
+                    "FileNotFound", ErrorCategory.ObjectNotFound,
+                    "Cannot find the file '" + resolved + "' because it does not exist.", resolved));
+                return null;
+            }
+
+            return resolved;
+        }
+    }
+}

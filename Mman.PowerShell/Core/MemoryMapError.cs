@@ -1,0 +1,54 @@
+namespace Mman
+{
+    /// <summary>
+    /// Every kind of failure the core reports. The names are stable: the cmdlets use them as the
+    /// ErrorId part of an ErrorRecord's FullyQualifiedErrorId, so scripts may test for them.
+    /// </summary>
+    public enum MemoryMapError
+    {
+        /// <summary>A size was zero or negative.</summary>
+        SizeNotPositive,
+
+        /// <summary>An offset was negative.</summary>
+        OffsetNegative,
+
+        /// <summary>A count was negative.</summary>
+        CountNegative,
+
+        /// <summary>An offset and count reach outside the map.</summary>
+        RangeOutsideMap,
+
+        /// <summary>The requested file range reaches past the end of the file.</summary>
+        RangeBeyondEndOfFile,
+
+        /// <summary>The file has no bytes to map.</summary>
+        FileEmpty,
+
+        /// <summary>A read asks for more bytes than one .NET array can hold.</summary>
+        CountTooLarge,
+
+        /// <summary>A size cannot be mapped by this process (larger than its address space).</summary>
+        SizeTooLarge,
+
+        /// <summary>A protection value has bits that are not None, Read, Write or Execute.</summary>
+        ProtectionInvalid,
+
+        /// <summary>A read of a map whose protection does not include Read.</summary>
+        MapNotReadable,
+
+        /// <summary>A write to a map whose protection does not include Write.</summary>
+        MapNotWritable,
+
+        /// <summary>The operating system refused a protection (for example Write on a file opened read-only).</summary>
+        ProtectionDenied,
+
+        /// <summary>The file behind the map is now shorter than the range touched.</summary>
+        FileTruncated,
+
+        /// <summary>The operating system could not create the mapping.</summary>
+        MapFailed,
+
+        /// <summary>Another operating-system call failed; the exception carries its error number and name.</summary>
+        NativeError,
+    }
+}

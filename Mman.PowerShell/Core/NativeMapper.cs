@@ -1,0 +1,77 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace Mman
+{
+    /// <summary>
+    /// The private surface every operating system implements (<see cref="PosixMapper"/>,
+    /// <see cref="WindowsMapper"/>). One netstandard2.0 assembly serves every OS, so the
+    /// implementation is chosen once, at run time, not by the build.
+    /// </summary>
+    internal abstract class NativeMapper
+    {
+        private static readonly Lazy<NativeMapper> s_current = new Lazy<NativeMapper>(Create);
+
+        /// <summary>The mapper for the operating system this process runs on.</summary>
+        internal static NativeMapper Current => s_current.Value;
+
+        /// <summary>The size of one page: the unit of protection and of sync.</summary>
+        internal abstract long PageSize { get; }
+
+        /// <summary>What a file offset must be a multiple of: the page size, or 64 KiB on Windows.</summary>
+        internal abstract long OffsetAlignment { get; }
+
+        /// <summary>Opens a file for mapping with the least access the map needs.</summary>
+        internal abstract FileStream OpenFile(string path, bool write, bool execute);
+
+        /// <summary>Maps <paramref name="length"/> bytes of zeroed memory; returns the base address.</summary>
+        internal abstract IntPtr MapAnonymous(long length, MemoryProtection protection, MapSharing sharing);
+
+        /// <summary>Maps a file range whose offset is already aligned; returns the base address.</summary>
+        internal abstract IntPtr MapFile(FileStream file, bool fileWritable, long alignedOffset, long length, MemoryProtection protection, MapSharing sharing);
+
+        /// <summary>Unmaps a region. Called from a SafeHandle's release, so it must not throw.</summary>
+        internal abstract bool Unmap(IntPtr address, long length);
+
+        /// <summary>Changes the protection of whole pages.</summary>
+        internal abstract void Protect(IntPtr address, long length, MemoryProtection protection, MapSharing sharing);
+
+        /// <summary>Writes dirty pages back to the file; synchronous unless <paramref name="async"/>.</summary>
+        internal abstract void Flush(IntPtr address, long length, FileStream file, bool fileWritable, bool async, bool invalidate);
+
+        /// <summary>The symbolic name and text of an OS error number.</summary>
+        internal abstract string DescribeError(int code, out string name);
+
+        /// <summary>Builds the exception for a failed OS call from the thread's last error.</summary>
+        protected MemoryMapException Failure(MemoryMapError error, string call)
+        {
+            int code = Marshal.GetLastWin32Error();
+            string text = DescribeError(code, out string name);
+            string message = call + " failed with " + name + " (" + text + ")";
+            return error == MemoryMapError.MapFailed
+                ? new MemoryMapAllocationException(message, code, name)
+                : new MemoryMapException(error, message, code, name);
+        }
+
+        private static NativeMapper Create()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                return new WindowsMapper();
+            }
+
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            {
+                return PosixMapper.ForLinux();
+            }
+
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
+            {
+                return PosixMapper.ForMacOS();
+            }
+
+            throw new PlatformNotSupportedException("Mman supports Linux, macOS and Windows; this is " + RuntimeInformation.OSDescription + ".");
+        }
+    }
+}

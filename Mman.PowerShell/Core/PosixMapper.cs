@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace Mman
+{
+    /// <summary>
+    /// mmap/munmap/mprotect/msync for Linux and macOS. The two share the calls and the PROT_* and
+    /// MAP_SHARED/MAP_PRIVATE values but differ in MAP_ANONYMOUS, MS_SYNC and many errno numbers,
+    /// so each gets its own constants, taken from its own libc headers.
+    /// </summary>
+    internal sealed class PosixMapper : NativeMapper
+    {
+        // Same on Linux and macOS. PROT_* equal MemoryProtection's values on purpose.
+        private const int MAP_SHARED = 0x01;
+        private const int MAP_PRIVATE = 0x02;
+
+        private readonly int _mapAnonymous;
+        private readonly int _msAsync;
+        private readonly int _msSync;
+        private readonly int _msInvalidate;
+        private readonly Dictionary<int, string> _errnoNames;
+
+        private PosixMapper(int mapAnonymous, int msAsync, int msSync, int msInvalidate, Dictionary<int, string> errnoNames)
+        {
+            _mapAnonymous = mapAnonymous;
+            _msAsync = msAsync;
+            _msSync = msSync;
+            _msInvalidate = msInvalidate;
+            _errnoNames = errnoNames;
+        }
+
+        /// <summary>glibc and musl on Linux (asm-generic/mman-common.h, bits/mman-linux.h).</summary>
+        internal static PosixMapper ForLinux() => new PosixMapper(
+            mapAnonymous: 0x20, msAsync: 1, msSync: 4, msInvalidate: 2,
+            errnoNames: new Dictionary<int, string>
+            {
+                [1] = "EPERM", [2] = "ENOENT", [4] = "EINTR", [5] = "EIO", [6] = "ENXIO", [9] = "EBADF",
+                [11] = "EAGAIN", [12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT", [16] = "EBUSY",
+                [19] = "ENODEV", [21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE",
+                [26] = "ETXTBSY", [27] = "EFBIG", [28] = "ENOSPC", [30] = "EROFS", [75] = "EOVERFLOW",
+                [95] = "EOPNOTSUPP",
+            });
+
+        /// <summary>macOS (sys/mman.h, sys/errno.h).</summary>
+        internal static PosixMapper ForMacOS() => new PosixMapper(
+            mapAnonymous: 0x1000, msAsync: 1, msSync: 0x10, msInvalidate: 2,
+            errnoNames: new Dictionary<int, string>
+            {
+                [1] = "EPERM", [2] = "ENOENT", [4] = "EINTR", [5] = "EIO", [6] = "ENXIO", [9] = "EBADF",
+                [12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT", [16] = "EBUSY", [19] = "ENODEV",
+                [21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE", [26] = "ETXTBSY",
+                [27] = "EFBIG", [28] = "ENOSPC", [30] = "EROFS", [35] = "EAGAIN", [45] = "ENOTSUP",
+                [84] = "EOVERFLOW",
+            });
+
+        internal override long PageSize => Environment.SystemPageSize;
+
+        internal override long OffsetAlignment => Environment.SystemPageSize;
+
+        internal override FileStream OpenFile(string path, bool write, bool execute)
+        {
+            // PROT_EXEC on a file map needs only read access to the file on POSIX.
+            return new FileStream(
+                path,
+                FileMode.Open,
+                write ? FileAccess.ReadWrite : FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete,
+                bufferSize: 1);
+        }
+
+        internal override IntPtr MapAnonymous(long length, MemoryProtection protection, MapSharing sharing)
+        {
+            int flags = _mapAnonymous | (sharing == MapSharing.Shared ? MAP_SHARED : MAP_PRIVATE);
+            IntPtr address = Interop.Libc.mmap(IntPtr.Zero, (UIntPtr)(ulong)length, (int)protection, flags, -1, 0);
+            if (address == Interop.Libc.MAP_FAILED)
+            {
+                throw Failure(MemoryMapError.MapFailed, "mmap");
+            }
+
+            return address;
+        }
+
+        internal override IntPtr MapFile(FileStream file, bool fileWritable, long alignedOffset, long length, MemoryProtection protection, MapSharing sharing)
+        {
+            int flags = sharing == MapSharing.Shared ? MAP_SHARED : MAP_PRIVATE;
+            int fd = (int)file.SafeFileHandle.DangerousGetHandle();
+            IntPtr address = Interop.Libc.mmap(IntPtr.Zero, (UIntPtr)(ulong)length, (int)protection, flags, fd, alignedOffset);
+            if (address == Interop.Libc.MAP_FAILED)
+            {
+                throw Failure(MemoryMapError.MapFailed, "mmap");
+            }
+
+            return address;
+        }
+
+        internal override bool Unmap(IntPtr address, long length) =>
+            Interop.Libc.munmap(address, (UIntPtr)(ulong)length) == 0;
+
+        internal override void Protect(IntPtr address, long length, MemoryProtection protection, MapSharing sharing)
+        {
+            if (Interop.Libc.mprotect(address, (UIntPtr)(ulong)length, (int)protection) != 0)
+            {
+                int errno = Marshal.GetLastWin32Error();
+                bool refused = _errnoNames.TryGetValue(errno, out string name) && (name == "EACCES" || name == "EPERM");
+                throw Failure(refused ? MemoryMapError.ProtectionDenied : MemoryMapError.NativeError, "mprotect");
+            }
+        }
+
+        internal override void Flush(IntPtr address, long length, FileStream file, bool fileWritable, bool async, bool invalidate)
+        {
+            int flags = (async ? _msAsync : _msSync) | (invalidate ? _msInvalidate : 0);
+            if (Interop.Libc.msync(address, (UIntPtr)(ulong)length, flags) != 0)
+            {
+                throw Failure(MemoryMapError.NativeError, "msync");
+            }
+        }
+
+        internal override string DescribeError(int code, out string name)
+        {
+            name = _errnoNames.TryGetValue(code, out string known) ? known : "errno " + code;
+            IntPtr text = Interop.Libc.strerror(code);
+            return text == IntPtr.Zero ? "unknown error" : Marshal.PtrToStringAnsi(text);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace Mman
+{
+    internal static partial class Interop
+    {
+        /// <summary>
+        /// The C library's memory-mapping calls (Linux and macOS). "libc" is resolved by the .NET
+        /// runtime to the platform's C library (libc.so.6, /usr/lib/libc.dylib).
+        /// </summary>
+        internal static class Libc
+        {
+            private const string LibraryName = "libc";
+
+            internal static readonly IntPtr MAP_FAILED = new IntPtr(-1);
+
+            [DllImport(LibraryName, EntryPoint = "mmap", SetLastError = true)]
+            private static extern IntPtr mmap64bit(IntPtr addr, UIntPtr length, int prot, int flags, int fd, long offset);
+
+            // 32-bit Linux: plain mmap takes a 32-bit off_t; mmap64 takes the 64-bit one.
+            [DllImport(LibraryName, EntryPoint = "mmap64", SetLastError = true)]
+            private static extern IntPtr mmap32bit(IntPtr addr, UIntPtr length, int prot, int flags, int fd, long offset);
+
+            internal static IntPtr mmap(IntPtr addr, UIntPtr length, int prot, int flags, int fd, long offset) =>
+                IntPtr.Size == 8
+                    ? mmap64bit(addr, length, prot, flags, fd, offset)
+                    : mmap32bit(addr, length, prot, flags, fd, offset);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern int munmap(IntPtr addr, UIntPtr length);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern int mprotect(IntPtr addr, UIntPtr length, int prot);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern int msync(IntPtr addr, UIntPtr length, int flags);
+
+            [DllImport(LibraryName)]
+            internal static extern IntPtr strerror(int errnum);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates Mman.
+.DESCRIPTION
+    Build  compiles the C# core and cmdlets and lays the module out in out/Mman, ready to import.
+    Test   builds, then runs the xunit core tests and the Pester cmdlet tests (in a fresh pwsh, since a
+           loaded assembly cannot be unloaded), prints "N passed, N failed" and exits non-zero on failure.
+    Demo   builds, then runs examples/Demo.ps1 in a fresh pwsh.
+    Everything it needs comes from NuGet through restores: no gallery, nothing installed by hand.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'Mman'
+$ResultsOut = Join-Path $Out 'test-results'
+$PesterVersion = '5.7.1'
+
+function Invoke-Native {
+    # Runs a native command and stops the build when it fails.
+    param([string] $What, [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE." }
+}
+
+function Get-PwshCommand {
+    # The pwsh running this script: under 'dotnet pwsh' that is dotnet plus pwsh.dll.
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    return @($process)
+}
+
+function Invoke-Build {
+    Write-Host "Building Mman ($Configuration)" -ForegroundColor Cyan
+    $bin = Join-Path $Out 'bin'
+    Invoke-Native 'dotnet build' {
+        dotnet build (Join-Path $Root 'Mman.PowerShell/Mman.PowerShell.csproj') -c $Configuration -o $bin --nologo -v quiet
+    }
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $ModuleOut
+    Copy-Item (Join-Path $bin 'Mman.PowerShell.dll') $ModuleOut
+    Copy-Item (Join-Path $Root 'Mman.psd1') $ModuleOut
+    Copy-Item (Join-Path $Root 'Mman.PowerShell/Mman.Format.ps1xml') $ModuleOut
+    $help = Join-Path $Root 'Mman.PowerShell/en-US'
+    if (Test-Path $help) { Copy-Item $help $ModuleOut -Recurse }
+    Write-Host "Module laid out in $ModuleOut"
+}
+
+function Get-GlobalPackagesFolder {
+    $line = dotnet nuget locals global-packages --list | Select-Object -Last 1
+    return ($line -replace '^\s*global-packages:\s*', '').Trim()
+}
+
+function Invoke-CoreTests {
+    # The xunit v3 project is an executable; its restore also downloads Pester (PackageDownload).
+    $project = Join-Path $Root 'Mman.PowerShell.Tests/Mman.PowerShell.Tests.csproj'
+    $bin = Join-Path $Out 'tests'
+    Invoke-Native 'dotnet build (tests)' { dotnet build $project -c $Configuration -o $bin --nologo -v quiet }
+    $xml = Join-Path $ResultsOut 'xunit.xml'
+    Write-Host "`nRunning the core tests (xunit)" -ForegroundColor Cyan
+    & (Join-Path $bin 'Mman.PowerShell.Tests') -noColor -noLogo -xml $xml
+    if (-not (Test-Path $xml)) {
+        Write-Host 'The xunit run produced no results.' -ForegroundColor Red
+        return [pscustomobject]@{ Suite = 'xunit'; Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $assembly = ([xml](Get-Content $xml -Raw)).assemblies.assembly
+    return [pscustomobject]@{
+        Suite   = 'xunit'
+        Passed  = [int]$assembly.passed
+        Failed  = [int]$assembly.failed + [int]$assembly.errors
+        Skipped = [int]$assembly.skipped + [int]$assembly.'not-run'
+    }
+}
+
+function Invoke-PesterTests {
+    $pester = Join-Path (Get-GlobalPackagesFolder) "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $pester)) { throw "Pester $PesterVersion was not restored to $pester." }
+    $summary = Join-Path $ResultsOut 'pester-summary.json'
+    $script = {
+        param($PesterPath, $TestPath, $SummaryPath, $ResultPath)
+        Import-Module $PesterPath
+        $config = New-PesterConfiguration
+        $config.Run.Path = $TestPath
+        $config.Run.PassThru = $true
+        $config.Output.Verbosity = 'Normal'
+        $config.TestResult.Enabled = $true
+        $config.TestResult.OutputPath = $ResultPath
+        $result = Invoke-Pester -Configuration $config
+        [pscustomobject]@{
+            Passed  = $result.PassedCount
+            Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+            Skipped = $result.SkippedCount + $result.NotRunCount
+        } | ConvertTo-Json | Set-Content -Path $SummaryPath
+    }
+    Write-Host "`nRunning the cmdlet tests (Pester $PesterVersion, fresh pwsh)" -ForegroundColor Cyan
+    $pwsh = Get-PwshCommand
+    $env:MMAN_MODULE_PATH = Join-Path $ModuleOut 'Mman.psd1'
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(
+        "& { $script } -PesterPath '$pester' -TestPath '$(Join-Path $Root 'Mman.PowerShell.Tests/Pester')' -SummaryPath '$summary' -ResultPath '$(Join-Path $ResultsOut 'pester.xml')'"))
+    if (Test-Path $summary) { Remove-Item $summary }
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded
+    if (-not (Test-Path $summary)) {
+        Write-Host 'The Pester run produced no results.' -ForegroundColor Red
+        return [pscustomobject]@{ Suite = 'Pester'; Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $counts = Get-Content $summary -Raw | ConvertFrom-Json
+    return [pscustomobject]@{ Suite = 'Pester'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $null = New-Item -ItemType Directory -Path $ResultsOut -Force
+    $suites = @(Invoke-CoreTests) + @(Invoke-PesterTests)
+    Write-Host ''
+    foreach ($suite in $suites) {
+        Write-Host ('{0,-7} {1} passed, {2} failed, {3} skipped' -f $suite.Suite, $suite.Passed, $suite.Failed, $suite.Skipped)
+    }
+    $passed = ($suites | Measure-Object Passed -Sum).Sum
+    $failed = ($suites | Measure-Object Failed -Sum).Sum
+    $skipped = ($suites | Measure-Object Skipped -Sum).Sum
+    $total = "$passed passed, $failed failed"
+    if ($skipped -gt 0) { $total += ", $skipped skipped" }
+    # The closing line CI reads: the totals alone on a line.
+    Write-Host $total
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    $env:MMAN_MODULE_PATH = Join-Path $ModuleOut 'Mman.psd1'
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'examples/Demo.ps1')
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+}
