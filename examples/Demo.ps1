@@ -1,0 +1,61 @@
+#requires -Version 5.1
+<#
+.SYNOPSIS
+    A short tour of Mman: every cmdlet, on a temporary file and on anonymous memory.
+    Run it with: dotnet tool restore && dotnet pwsh ./build.ps1 Demo
+#>
+$ErrorActionPreference = 'Stop'
+$module = if ($env:MMAN_MODULE_PATH) { $env:MMAN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/Mman/Mman.psd1' }
+Import-Module $module
+
+function Show-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
+
+$dir = Join-Path ([IO.Path]::GetTempPath()) ("mman-demo-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+$null = New-Item -ItemType Directory -Path $dir
+$path = Join-Path $dir 'data.bin'
+[IO.File]::WriteAllText($path, 'Hello from a file on disk. Memory mapping makes it an array of bytes.')
+
+try {
+    Show-Step "New-MemoryMap: map the file for reading and writing, from byte 11 on"
+    $file = New-MemoryMap -Path $path -Offset 11 -Protection Read, Write
+    $file | Format-Table | Out-String | Write-Host
+
+    Show-Step 'Read-MemoryMap: the first 17 bytes of the map, as text and as bytes'
+    Read-MemoryMap $file -Count 17 -AsString | Write-Host
+    (Read-MemoryMap $file -Count 4) -join ' ' | Write-Host
+
+    Show-Step 'Write-MemoryMap, then Sync-MemoryMap: the change reaches the file'
+    $file | Write-MemoryMap -Text 'A FILE' -Offset 0 -PassThru | Sync-MemoryMap
+    Write-Host ("File now reads: " + [IO.File]::ReadAllText($path))
+
+    Show-Step 'Anonymous memory: 1 MiB, private, zeroed'
+    $anon = New-MemoryMap -Size 1MB
+    $anon | Write-MemoryMap -Data 0xCA, 0xFE, 0xBA, 0xBE -Offset 4096 -PassThru |
+        Read-MemoryMap -Offset 4094 -Count 8 | Format-Hex | Out-String | Write-Host
+
+    Show-Step 'Set-MemoryMapProtection: make it read-only, and see a write refused (not a crash)'
+    Set-MemoryMapProtection $anon -Protection Read
+    try {
+        Write-MemoryMap $anon -Data 1
+    }
+    catch {
+        Write-Host ("Refused: {0}`n  ErrorId: {1}  Category: {2}" -f $_.Exception.Message, $_.FullyQualifiedErrorId, $_.CategoryInfo.Category)
+    }
+
+    Show-Step 'Get-MemoryMap: the open maps of this session'
+    Get-MemoryMap | Format-Table | Out-String | Write-Host
+
+    Show-Step 'Close-MemoryMap: close them all; using a closed map is an error, not a crash'
+    Get-MemoryMap | Close-MemoryMap
+    try {
+        Read-MemoryMap $file
+    }
+    catch {
+        Write-Host ("Refused: {0}`n  ErrorId: {1}" -f $_.Exception.Message, $_.FullyQualifiedErrorId)
+    }
+    Write-Host ("Open maps left: {0}" -f @(Get-MemoryMap).Count)
+}
+finally {
+    Get-MemoryMap | Close-MemoryMap
+    Remove-Item $dir -Recurse -Force
+}
