@@ -33,7 +33,7 @@ $PesterVersion = '5.7.1'
 function Invoke-Native {
     # Runs a native command and stops the build when it fails.
     param([string] $What, [scriptblock] $Command)
-    & $Command
+    & $Command | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE." }
 }
 
@@ -74,7 +74,8 @@ function Invoke-CoreTests {
     Invoke-Native 'dotnet build (tests)' { dotnet build $project -c $Configuration -o $bin --nologo -v quiet }
     $xml = Join-Path $ResultsOut 'xunit.xml'
     Write-Host "`nRunning the core tests (xunit)" -ForegroundColor Cyan
-    & (Join-Path $bin 'Mman.PowerShell.Tests') -noColor -noLogo -xml $xml
+    if (Test-Path $xml) { Remove-Item $xml }
+    & (Join-Path $bin 'Mman.PowerShell.Tests') -noColor -noLogo -xml $xml | Out-Host
     if (-not (Test-Path $xml)) {
         Write-Host 'The xunit run produced no results.' -ForegroundColor Red
         return [pscustomobject]@{ Suite = 'xunit'; Passed = 0; Failed = 1; Skipped = 0 }
@@ -92,35 +93,20 @@ function Invoke-PesterTests {
     $pester = Join-Path (Get-GlobalPackagesFolder) "pester/$PesterVersion/tools/Pester.psd1"
     if (-not (Test-Path $pester)) { throw "Pester $PesterVersion was not restored to $pester." }
     $summary = Join-Path $ResultsOut 'pester-summary.json'
-    $script = {
-        param($PesterPath, $TestPath, $SummaryPath, $ResultPath)
-        Import-Module $PesterPath
-        $config = New-PesterConfiguration
-        $config.Run.Path = $TestPath
-        $config.Run.PassThru = $true
-        $config.Output.Verbosity = 'Normal'
-        $config.TestResult.Enabled = $true
-        $config.TestResult.OutputPath = $ResultPath
-        $result = Invoke-Pester -Configuration $config
-        [pscustomobject]@{
-            Passed  = $result.PassedCount
-            Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-            Skipped = $result.SkippedCount + $result.NotRunCount
-        } | ConvertTo-Json | Set-Content -Path $SummaryPath
-    }
+    if (Test-Path $summary) { Remove-Item $summary }
     Write-Host "`nRunning the cmdlet tests (Pester $PesterVersion, fresh pwsh)" -ForegroundColor Cyan
     $pwsh = Get-PwshCommand
     $env:MMAN_MODULE_PATH = Join-Path $ModuleOut 'Mman.psd1'
-    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(
-        "& { $script } -PesterPath '$pester' -TestPath '$(Join-Path $Root 'Mman.PowerShell.Tests/Pester')' -SummaryPath '$summary' -ResultPath '$(Join-Path $ResultsOut 'pester.xml')'"))
-    if (Test-Path $summary) { Remove-Item $summary }
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded
+    $runner = Join-Path $Root 'Mman.PowerShell.Tests/Invoke-PesterSuite.ps1'
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $runner `
+        -PesterPath $pester -TestPath (Join-Path $Root 'Mman.PowerShell.Tests/Pester') `
+        -SummaryPath $summary -ResultPath (Join-Path $ResultsOut 'pester.xml') | Out-Host
     if (-not (Test-Path $summary)) {
         Write-Host 'The Pester run produced no results.' -ForegroundColor Red
         return [pscustomobject]@{ Suite = 'Pester'; Passed = 0; Failed = 1; Skipped = 0 }
     }
     $counts = Get-Content $summary -Raw | ConvertFrom-Json
-    return [pscustomobject]@{ Suite = 'Pester'; Passed = $counts.Passed; Failed = $counts.Failed; Skipped = $counts.Skipped }
+    return [pscustomobject]@{ Suite = 'Pester'; Passed = [int]$counts.Passed; Failed = [int]$counts.Failed; Skipped = [int]$counts.Skipped }
 }
 
 function Invoke-Test {

@@ -26,7 +26,10 @@ namespace Mman.Commands
             switch (exception)
             {
                 case MemoryMapArgumentException e:
-                    return new ErrorRecord(e, e.Error.ToString(), ErrorCategory.InvalidArgument, target);
+                    return new ErrorRecord(
+                        e, e.Error.ToString(),
+                        e.Error == MemoryMapError.WriteExecuteRefused ? ErrorCategory.SecurityError : ErrorCategory.InvalidArgument,
+                        target);
                 case MemoryMapAccessException e:
                     return new ErrorRecord(e, e.Error.ToString(), ErrorCategory.PermissionDenied, target);
                 case ObjectDisposedException e:
@@ -66,6 +69,8 @@ namespace Mman.Commands
             {
                 case MemoryMapError.ProtectionDenied:
                     return ErrorCategory.PermissionDenied;
+                case MemoryMapError.ExecuteDenied:
+                    return ErrorCategory.SecurityError;
                 case MemoryMapError.FileTruncated:
                     return ErrorCategory.InvalidData;
                 case MemoryMapError.MapFailed:

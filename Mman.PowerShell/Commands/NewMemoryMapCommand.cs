@@ -50,6 +50,10 @@ namespace Mman.Commands
         [Parameter]
         public MapSharing Sharing { get; set; }
 
+        /// <summary>Allow a protection that is Write and Execute at once, which is refused otherwise (W^X).</summary>
+        [Parameter]
+        public SwitchParameter AllowWriteExecute { get; set; }
+
         #endregion
 
         #region Overrides
@@ -89,7 +93,7 @@ namespace Mman.Commands
 
             try
             {
-                WriteObject(MemoryMap.CreateAnonymous(Size, protection, sharing));
+                WriteObject(MemoryMap.CreateAnonymous(Size, protection, sharing, AllowWriteExecute));
             }
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
             {
@@ -110,7 +114,7 @@ namespace Mman.Commands
 
             try
             {
-                WriteObject(MemoryMap.OpenFile(file, Offset, size, protection, sharing));
+                WriteObject(MemoryMap.OpenFile(file, Offset, size, protection, sharing, AllowWriteExecute));
             }
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
             {

@@ -22,6 +22,10 @@ namespace Mman.Commands
         [Parameter(Mandatory = true, Position = 1)]
         public MemoryProtection Protection { get; set; }
 
+        /// <summary>Allow a protection that is Write and Execute at once, which is refused otherwise (W^X).</summary>
+        [Parameter]
+        public SwitchParameter AllowWriteExecute { get; set; }
+
         /// <summary>Emit the map after the change.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -41,7 +45,7 @@ namespace Mman.Commands
 
             try
             {
-                map.SetProtection(Protection);
+                map.SetProtection(Protection, AllowWriteExecute);
                 if (PassThru)
                 {
                     WriteObject(map);

@@ -82,16 +82,20 @@ namespace Mman
         /// <summary>The maps of this process that are open now, ordered by Id.</summary>
         public static IReadOnlyList<MemoryMap> GetOpenMaps() => MemoryMapRegistry.Snapshot();
 
-        /// <summary>Maps <paramref name="size"/> bytes of zeroed memory that no file backs.</summary>
+        /// <summary>
+        /// Maps <paramref name="size"/> bytes of zeroed memory that no file backs. Protection that is
+        /// Write and Execute at once is refused unless <paramref name="allowWriteExecute"/> is true.
+        /// </summary>
         /// <exception cref="MemoryMapArgumentException">The size is not positive or the protection is not valid.</exception>
         /// <exception cref="MemoryMapAllocationException">The operating system could not map the memory.</exception>
         public static MemoryMap CreateAnonymous(
             long size,
             MemoryProtection protection = MemoryProtection.Read | MemoryProtection.Write,
-            MapSharing sharing = MapSharing.Private)
+            MapSharing sharing = MapSharing.Private,
+            bool allowWriteExecute = false)
         {
             CheckSize(size);
-            CheckProtection(protection);
+            CheckProtection(protection, allowWriteExecute);
             CheckAddressSpace(size);
             IntPtr address = NativeMapper.Current.MapAnonymous(size, protection, sharing);
             var mapping = new MappingHandle(address, size);
@@ -111,14 +115,15 @@ namespace Mman
             long offset = 0,
             long? size = null,
             MemoryProtection protection = MemoryProtection.Read,
-            MapSharing sharing = MapSharing.Shared)
+            MapSharing sharing = MapSharing.Shared,
+            bool allowWriteExecute = false)
         {
             if (path == null)
             {
                 throw new ArgumentNullException(nameof(path));
             }
 
-            CheckRequest(offset, size, protection);
+            CheckRequest(offset, size, protection, allowWriteExecute);
             string fullPath = System.IO.Path.GetFullPath(path);
             bool write = sharing == MapSharing.Shared && (protection & MemoryProtection.Write) != 0;
             bool execute = (protection & MemoryProtection.Execute) != 0;
@@ -143,14 +148,15 @@ namespace Mman
             long offset = 0,
             long? size = null,
             MemoryProtection protection = MemoryProtection.Read,
-            MapSharing sharing = MapSharing.Shared)
+            MapSharing sharing = MapSharing.Shared,
+            bool allowWriteExecute = false)
         {
             if (file == null)
             {
                 throw new ArgumentNullException(nameof(file));
             }
 
-            CheckRequest(offset, size, protection);
+            CheckRequest(offset, size, protection, allowWriteExecute);
             return MapFile(file, ownsFile: false, fileWritable: file.CanWrite, file.Name, offset, size, protection, sharing);
         }
 
@@ -227,11 +233,14 @@ namespace Mman
             }
         }
 
-        /// <summary>Changes the protection of the whole map.</summary>
+        /// <summary>
+        /// Changes the protection of the whole map. Write and Execute at once is refused unless
+        /// <paramref name="allowWriteExecute"/> is true.
+        /// </summary>
         /// <exception cref="MemoryMapException">The operating system refused the protection (<see cref="MemoryMapError.ProtectionDenied"/>).</exception>
-        public void SetProtection(MemoryProtection protection)
+        public void SetProtection(MemoryProtection protection, bool allowWriteExecute = false)
         {
-            CheckProtection(protection);
+            CheckProtection(protection, allowWriteExecute);
             _lock.EnterWriteLock();
             try
             {
@@ -420,15 +429,24 @@ namespace Mman
             }
         }
 
-        private static void CheckProtection(MemoryProtection protection)
+        private static void CheckProtection(MemoryProtection protection, bool allowWriteExecute)
         {
             if ((protection & ~AllProtection) != 0)
             {
                 throw new MemoryMapArgumentException(MemoryMapError.ProtectionInvalid, "Protection " + (int)protection + " is not a combination of None, Read, Write and Execute.", nameof(protection));
             }
+
+            const MemoryProtection writeExecute = MemoryProtection.Write | MemoryProtection.Execute;
+            if ((protection & writeExecute) == writeExecute && !allowWriteExecute)
+            {
+                throw new MemoryMapArgumentException(
+                    MemoryMapError.WriteExecuteRefused,
+                    "Protection " + protection + " is writable and executable at once, which hardened systems forbid (W^X) and attackers exploit. Write with Read,Write, then switch to Read,Execute with Set-MemoryMapProtection; or pass -AllowWriteExecute if both at once are really needed.",
+                    nameof(protection));
+            }
         }
 
-        private static void CheckRequest(long offset, long? size, MemoryProtection protection)
+        private static void CheckRequest(long offset, long? size, MemoryProtection protection, bool allowWriteExecute)
         {
             if (offset < 0)
             {
@@ -440,7 +458,7 @@ namespace Mman
                 CheckSize(size.Value);
             }
 
-            CheckProtection(protection);
+            CheckProtection(protection, allowWriteExecute);
         }
 
         private static MemoryMap MapFile(

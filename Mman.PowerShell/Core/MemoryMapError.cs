@@ -33,6 +33,15 @@ namespace Mman
         /// <summary>A protection value has bits that are not None, Read, Write or Execute.</summary>
         ProtectionInvalid,
 
+        /// <summary>
+        /// Protection that is writable and executable at once, without the explicit opt-in: hardened
+        /// systems enforce W^X and such memory is an exploit primitive.
+        /// </summary>
+        WriteExecuteRefused,
+
+        /// <summary>The operating system refused executable memory (SELinux execmem, a noexec mount, a hardened kernel).</summary>
+        ExecuteDenied,
+
         /// <summary>A read of a map whose protection does not include Read.</summary>
         MapNotReadable,
 

@@ -76,7 +76,7 @@ namespace Mman
             IntPtr address = Interop.Libc.mmap(IntPtr.Zero, (UIntPtr)(ulong)length, (int)protection, flags, -1, 0);
             if (address == Interop.Libc.MAP_FAILED)
             {
-                throw Failure(MemoryMapError.MapFailed, "mmap");
+                throw Failure(Refused(protection) ? MemoryMapError.ExecuteDenied : MemoryMapError.MapFailed, "mmap");
             }
 
             return address;
@@ -89,7 +89,7 @@ namespace Mman
             IntPtr address = Interop.Libc.mmap(IntPtr.Zero, (UIntPtr)(ulong)length, (int)protection, flags, fd, alignedOffset);
             if (address == Interop.Libc.MAP_FAILED)
             {
-                throw Failure(MemoryMapError.MapFailed, "mmap");
+                throw Failure(Refused(protection) ? MemoryMapError.ExecuteDenied : MemoryMapError.MapFailed, "mmap");
             }
 
             return address;
@@ -102,11 +102,22 @@ namespace Mman
         {
             if (Interop.Libc.mprotect(address, (UIntPtr)(ulong)length, (int)protection) != 0)
             {
-                int errno = Marshal.GetLastWin32Error();
-                bool refused = _errnoNames.TryGetValue(errno, out string name) && (name == "EACCES" || name == "EPERM");
-                throw Failure(refused ? MemoryMapError.ProtectionDenied : MemoryMapError.NativeError, "mprotect");
+                MemoryMapError error = !IsPermissionError(Marshal.GetLastWin32Error()) ? MemoryMapError.NativeError
+                    : Refused(protection) ? MemoryMapError.ExecuteDenied
+                    : MemoryMapError.ProtectionDenied;
+                throw Failure(error, "mprotect");
             }
         }
+
+        /// <summary>
+        /// Whether the last call failed because executable memory is forbidden here: EACCES/EPERM for a
+        /// protection with Execute (SELinux execmem, a noexec mount, PaX/hardened kernels).
+        /// </summary>
+        private bool Refused(MemoryProtection protection) =>
+            (protection & MemoryProtection.Execute) != 0 && IsPermissionError(Marshal.GetLastWin32Error());
+
+        private bool IsPermissionError(int errno) =>
+            _errnoNames.TryGetValue(errno, out string name) && (name == "EACCES" || name == "EPERM");
 
         internal override void Flush(IntPtr address, long length, FileStream file, bool fileWritable, bool async, bool invalidate)
         {

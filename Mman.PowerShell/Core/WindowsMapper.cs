@@ -23,6 +23,7 @@ namespace Mman
             [32] = "ERROR_SHARING_VIOLATION", [87] = "ERROR_INVALID_PARAMETER", [112] = "ERROR_DISK_FULL",
             [487] = "ERROR_INVALID_ADDRESS", [1006] = "ERROR_FILE_INVALID", [1132] = "ERROR_MAPPED_ALIGNMENT",
             [1224] = "ERROR_USER_MAPPED_FILE", [1455] = "ERROR_COMMITMENT_LIMIT",
+            [1655] = "ERROR_DYNAMIC_CODE_BLOCKED",
         };
 
         private readonly long _pageSize;
@@ -154,8 +155,12 @@ namespace Mman
         {
             if (!VirtualProtect(address, (UIntPtr)(ulong)length, PageProtection(protection, sharing), out _))
             {
+                // 1655: Arbitrary Code Guard forbids executable memory in this process.
                 int code = Marshal.GetLastWin32Error();
-                throw Failure(code == 5 || code == 87 ? MemoryMapError.ProtectionDenied : MemoryMapError.NativeError, "VirtualProtect");
+                MemoryMapError error = code == 1655 ? MemoryMapError.ExecuteDenied
+                    : code == 5 || code == 87 ? MemoryMapError.ProtectionDenied
+                    : MemoryMapError.NativeError;
+                throw Failure(error, "VirtualProtect");
             }
         }
 
