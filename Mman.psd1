@@ -1,5 +1,6 @@
 @{
-    RootModule           = 'Mman.PowerShell.dll'
+    RootModule           = 'Mman.psm1'
+    NestedModules        = @('Mman.PowerShell.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '4d8ab035-97d3-47c9-84c2-3d9334e2a021'
     Author               = 'The Mman developers'

@@ -55,7 +55,7 @@ function Invoke-Build {
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $ModuleOut
     Copy-Item (Join-Path $bin 'Mman.PowerShell.dll') $ModuleOut
-    Copy-Item (Join-Path $Root 'Mman.psd1') $ModuleOut
+    Copy-Item (Join-Path $Root 'Mman.psd1'), (Join-Path $Root 'Mman.psm1') $ModuleOut
     Copy-Item (Join-Path $Root 'Mman.PowerShell/Mman.Format.ps1xml') $ModuleOut
     $help = Join-Path $Root 'Mman.PowerShell/en-US'
     if (Test-Path $help) { Copy-Item $help $ModuleOut -Recurse }

@@ -82,6 +82,12 @@ namespace Mman.Commands
 
         private bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
+        private void WriteMap(MemoryMap map)
+        {
+            SessionMaps.Track(map);
+            WriteObject(map);
+        }
+
         private void MapAnonymous()
         {
             MemoryProtection protection = IsBound(nameof(Protection)) ? Protection : MemoryProtection.Read | MemoryProtection.Write;
@@ -93,7 +99,7 @@ namespace Mman.Commands
 
             try
             {
-                WriteObject(MemoryMap.CreateAnonymous(Size, protection, sharing, AllowWriteExecute));
+                WriteMap(MemoryMap.CreateAnonymous(Size, protection, sharing, AllowWriteExecute));
             }
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
             {
@@ -114,7 +120,7 @@ namespace Mman.Commands
 
             try
             {
-                WriteObject(MemoryMap.OpenFile(file, Offset, size, protection, sharing, AllowWriteExecute));
+                WriteMap(MemoryMap.OpenFile(file, Offset, size, protection, sharing, AllowWriteExecute));
             }
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
             {
