@@ -80,8 +80,7 @@ namespace Mman.Commands
             }
 
             // Check the whole range before allocating and copying anything.
-            map.Read(Offset, new byte[0], 0, 0);
-            map.Read(Offset + count - 1, new byte[1], 0, 1);
+            map.CheckOffsetAndCount(Offset, count);
             var bytes = new byte[count];
             long offset = Offset;
             ChunkedCopy.Run(this, "Read-MemoryMap: map " + map.Id, count, (done, length) => map.Read(offset + done, bytes, (int)done, length));

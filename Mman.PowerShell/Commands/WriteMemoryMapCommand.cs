@@ -68,7 +68,7 @@ namespace Mman.Commands
                 else
                 {
                     // Check the whole range before writing anything, so a failure leaves the map as it was.
-                    map.Write(offset + bytes.Length - 1, bytes, bytes.Length - 1, 1);
+                    map.CheckOffsetAndCount(offset, bytes.Length);
                     ChunkedCopy.Run(this, "Write-MemoryMap: map " + map.Id, bytes.Length, (done, length) => map.Write(offset + done, bytes, (int)done, length));
                 }
 

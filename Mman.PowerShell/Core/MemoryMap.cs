@@ -184,7 +184,7 @@ namespace Mman
         /// <summary>Reads from <paramref name="offset"/> into <paramref name="buffer"/>.</summary>
         public unsafe void Read(long offset, byte[] buffer, int index, int count)
         {
-            CheckBuffer(buffer, index, count);
+            CheckBuffer(buffer, nameof(buffer), index, count);
             CheckOffsetAndCount(offset, count);
             _lock.EnterReadLock();
             try
@@ -194,7 +194,14 @@ namespace Mman
                 {
                     fixed (byte* destination = buffer)
                     {
-                        Buffer.MemoryCopy(source, destination + index, count, count);
+                        if (_file == null)
+                        {
+                            Buffer.MemoryCopy(source, destination + index, count, count);
+                        }
+                        else if (!NativeMapper.Current.CopyFromFileMap(source, destination + index, count))
+                        {
+                            throw Truncated(offset, count);
+                        }
                     }
                 }
             }
@@ -211,7 +218,7 @@ namespace Mman
         /// <summary>Writes <paramref name="count"/> bytes of <paramref name="data"/> at <paramref name="offset"/>; returns the count written.</summary>
         public unsafe int Write(long offset, byte[] data, int index, int count)
         {
-            CheckBuffer(data, index, count);
+            CheckBuffer(data, nameof(data), index, count);
             CheckOffsetAndCount(offset, count);
             _lock.EnterReadLock();
             try
@@ -221,7 +228,14 @@ namespace Mman
                 {
                     fixed (byte* source = data)
                     {
-                        Buffer.MemoryCopy(source + index, destination, count, count);
+                        if (_file == null)
+                        {
+                            Buffer.MemoryCopy(source + index, destination, count, count);
+                        }
+                        else if (!NativeMapper.Current.CopyToFileMap(source + index, destination, count))
+                        {
+                            throw Truncated(offset, count);
+                        }
                     }
                 }
 
@@ -352,22 +366,26 @@ namespace Mman
                     "Mapping is not writable: its protection is " + current + ". Add Write with Set-MemoryMapProtection first.");
             }
 
-            if (_file != null && count > 0)
+            // Touching a page past the end of a file raises SIGBUS, so check the file's length first.
+            // (Another process can still truncate it between this check and the copy: on Linux the
+            // copy itself then fails safely, see NativeMapper.CopyFromFileMap.)
+            if (_file != null && count > 0 && Offset + offset + count > _file.Length)
             {
-                // Touching a page past the end of a file raises SIGBUS, so check the file's length now.
-                long fileLength = _file.Length;
-                if (Offset + offset + count > fileLength)
-                {
-                    throw new MemoryMapException(
-                        MemoryMapError.FileTruncated,
-                        string.Format(
-                            CultureInfo.InvariantCulture,
-                            "The file '{0}' is now {1} bytes; the map covers file offsets {2}..{3}, and offset {4} with count {5} reaches past the file's end. Read within the first {6} bytes of the map, or close it and map the file again.",
-                            Path, fileLength, Offset, Offset + Size - 1, offset, count, Math.Max(0, fileLength - Offset)));
-                }
+                throw Truncated(offset, count);
             }
 
             return (byte*)_mapping.DangerousGetHandle() + _hiddenPrefix + offset;
+        }
+
+        private MemoryMapException Truncated(long offset, long count)
+        {
+            long fileLength = _file.Length;
+            return new MemoryMapException(
+                MemoryMapError.FileTruncated,
+                string.Format(
+                    CultureInfo.InvariantCulture,
+                    "The file '{0}' is now {1} bytes; the map covers file offsets {2}..{3}, and offset {4} with count {5} reaches past the file's end. Use the first {6} bytes of the map, or close it and map the file again.",
+                    Path, fileLength, Offset, Offset + Size - 1, offset, count, Math.Max(0, fileLength - Offset)));
         }
 
         private void ThrowIfClosed()
@@ -378,7 +396,8 @@ namespace Mman
             }
         }
 
-        private void CheckOffsetAndCount(long offset, long count)
+        /// <summary>Throws unless offset and count describe a range inside the map.</summary>
+        internal void CheckOffsetAndCount(long offset, long count)
         {
             if (offset < 0)
             {
@@ -400,11 +419,11 @@ namespace Mman
             }
         }
 
-        private static void CheckBuffer(byte[] buffer, int index, int count)
+        private static void CheckBuffer(byte[] buffer, string name, int index, int count)
         {
             if (buffer == null)
             {
-                throw new ArgumentNullException(nameof(buffer));
+                throw new ArgumentNullException(name);
             }
 
             if (index < 0 || count < 0 || index > buffer.Length - count)

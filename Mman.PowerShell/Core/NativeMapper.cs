@@ -40,6 +40,25 @@ namespace Mman
         /// <summary>Writes dirty pages back to the file; synchronous unless <paramref name="async"/>.</summary>
         internal abstract void Flush(IntPtr address, long length, FileStream file, bool fileWritable, bool async, bool invalidate);
 
+        /// <summary>
+        /// Copies out of file-backed mapped memory. Returns false, instead of faulting, where the OS can
+        /// report that a page is gone (the file was truncated); by default a plain memory copy, used
+        /// where no such call exists (macOS) or no truncation can happen (Windows refuses to truncate
+        /// a mapped file).
+        /// </summary>
+        internal virtual unsafe bool CopyFromFileMap(byte* mapped, byte* destination, long count)
+        {
+            Buffer.MemoryCopy(mapped, destination, count, count);
+            return true;
+        }
+
+        /// <summary>Copies into file-backed mapped memory; the counterpart of <see cref="CopyFromFileMap"/>.</summary>
+        internal virtual unsafe bool CopyToFileMap(byte* source, byte* mapped, long count)
+        {
+            Buffer.MemoryCopy(source, mapped, count, count);
+            return true;
+        }
+
         /// <summary>The symbolic name and text of an OS error number.</summary>
         internal abstract string DescribeError(int code, out string name);
 

@@ -38,6 +38,24 @@ namespace Mman
 
             [DllImport(LibraryName)]
             internal static extern IntPtr strerror(int errnum);
+
+            [DllImport(LibraryName)]
+            internal static extern int getpid();
+
+            [StructLayout(LayoutKind.Sequential)]
+            internal struct iovec
+            {
+                internal IntPtr iov_base;
+                internal UIntPtr iov_len;
+            }
+
+            // Linux only. Copying with these instead of memcpy turns a fault on a mapped page into
+            // EFAULT, so a file truncated by another process mid-copy is an error, not SIGBUS.
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern unsafe IntPtr process_vm_readv(int pid, iovec* local_iov, UIntPtr liovcnt, iovec* remote_iov, UIntPtr riovcnt, UIntPtr flags);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern unsafe IntPtr process_vm_writev(int pid, iovec* local_iov, UIntPtr liovcnt, iovec* remote_iov, UIntPtr riovcnt, UIntPtr flags);
         }
     }
 }
