@@ -110,7 +110,15 @@ function Invoke-PesterTests {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    try {
+        Invoke-Build
+    }
+    catch {
+        # A build that fails is a failed run: say so in the closing line CI reads.
+        Write-Host $_ -ForegroundColor Red
+        Write-Host '0 passed, 1 failed'
+        exit 1
+    }
     $null = New-Item -ItemType Directory -Path $ResultsOut -Force
     $suites = @(Invoke-CoreTests) + @(Invoke-PesterTests)
     Write-Host ''

@@ -129,6 +129,72 @@ Describe 'New-MemoryMap' -Tag CI {
         }
     }
 
+    Context 'When -Protection has bits that are not a protection' {
+        It 'Should fail with ProtectionInvalid' {
+            $invalid = [Enum]::ToObject([Mman.MemoryProtection], 8)
+            { New-MemoryMap -Size 4096 -Protection $invalid -ErrorAction Stop } | Should -Throw -ErrorId 'ProtectionInvalid,Mman.Commands.NewMemoryMapCommand'
+        }
+    }
+
+    Context 'When -Protection is Write and Execute at once' {
+        BeforeAll {
+            $file = New-TestFile -Path "$TestDrive/wx.bin" -Length 4096
+            $before = @((Get-MemoryMap).Id)
+            $err = Get-ErrorRecord { New-MemoryMap -Size 4096 -Protection Read, Write, Execute -ErrorAction Stop }
+            $after = @((Get-MemoryMap).Id)
+        }
+
+        It 'Should fail with WriteExecuteRefused' {
+            $err.FullyQualifiedErrorId | Should -Be 'WriteExecuteRefused,Mman.Commands.NewMemoryMapCommand'
+        }
+        It 'Should report SecurityError' {
+            $err.CategoryInfo.Category | Should -Be 'SecurityError'
+        }
+        It 'Should point to -AllowWriteExecute' {
+            $err.Exception.Message | Should -BeLike '*W^X*-AllowWriteExecute*'
+        }
+        It 'Should open no map' {
+            $after | Should -Be $before
+        }
+        It 'Should refuse Write,Execute without Read too' {
+            { New-MemoryMap -Size 4096 -Protection Write, Execute -ErrorAction Stop } | Should -Throw -ErrorId 'WriteExecuteRefused,Mman.Commands.NewMemoryMapCommand'
+        }
+        It 'Should refuse it for a file map' {
+            { New-MemoryMap -Path $file -Protection Read, Write, Execute -ErrorAction Stop } | Should -Throw -ErrorId 'WriteExecuteRefused,Mman.Commands.NewMemoryMapCommand'
+        }
+    }
+
+    Context 'When -AllowWriteExecute is given' {
+        BeforeAll {
+            $map = New-MemoryMap -Size 4096 -Protection Read, Write, Execute -AllowWriteExecute
+            Write-MemoryMap $map -Data 0xC3
+        }
+        AfterAll {
+            Close-MemoryMap $map
+        }
+
+        It 'Should map with Read,Write,Execute' {
+            $map.Protection | Should -Be ([Mman.MemoryProtection]'Read, Write, Execute')
+        }
+        It 'Should be writable and readable' {
+            (Read-MemoryMap $map -Count 1) | Should -Be @(0xC3)
+        }
+    }
+
+    Context 'When the operating system cannot map the size' {
+        BeforeAll {
+            # 1 PiB is more than any 64-bit process can address.
+            $err = Get-ErrorRecord { New-MemoryMap -Size 1PB -ErrorAction Stop }
+        }
+
+        It 'Should fail with MapFailed' {
+            $err.FullyQualifiedErrorId | Should -Be 'MapFailed,Mman.Commands.NewMemoryMapCommand'
+        }
+        It 'Should report ResourceUnavailable' {
+            $err.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        }
+    }
+
     Context 'When mapping anonymous memory with -WhatIf' {
         BeforeAll {
             $before = @((Get-MemoryMap).Id)
@@ -275,6 +341,12 @@ Describe 'New-MemoryMap' -Tag CI {
             $file = "$TestDrive/huge.bin"
             $markerAt = 4.5GB
             $stream = [IO.File]::Create($file)
+            if ($IsWindows) {
+                # NTFS zero-fills up to a write unless the file is sparse; ext4, XFS and APFS are sparse anyway.
+                $stream.Dispose()
+                $null = fsutil sparse setflag $file
+                $stream = [IO.File]::OpenWrite($file)
+            }
             try {
                 $stream.Position = $markerAt
                 $stream.Write([byte[]](0x4D, 0x4D, 0x41, 0x4E), 0, 4)

@@ -22,6 +22,8 @@ namespace Mman
         /// <summary>The largest byte array .NET allows, the most one <see cref="Read(long, long)"/> returns.</summary>
         public const int MaxReadCount = 0x7FFFFFC7;
 
+        private const long LargeRead = 1L << 20;
+
         private const MemoryProtection AllProtection = MemoryProtection.Read | MemoryProtection.Write | MemoryProtection.Execute;
 
         private readonly MappingHandle _mapping;
@@ -96,6 +98,7 @@ namespace Mman
         {
             CheckSize(size);
             CheckProtection(protection, allowWriteExecute);
+            CheckSharing(sharing);
             CheckAddressSpace(size);
             IntPtr address = NativeMapper.Current.MapAnonymous(size, protection, sharing);
             var mapping = new MappingHandle(address, size);
@@ -123,7 +126,7 @@ namespace Mman
                 throw new ArgumentNullException(nameof(path));
             }
 
-            CheckRequest(offset, size, protection, allowWriteExecute);
+            CheckRequest(offset, size, protection, sharing, allowWriteExecute);
             string fullPath = System.IO.Path.GetFullPath(path);
             bool write = sharing == MapSharing.Shared && (protection & MemoryProtection.Write) != 0;
             bool execute = (protection & MemoryProtection.Execute) != 0;
@@ -156,7 +159,14 @@ namespace Mman
                 throw new ArgumentNullException(nameof(file));
             }
 
-            CheckRequest(offset, size, protection, allowWriteExecute);
+            CheckRequest(offset, size, protection, sharing, allowWriteExecute);
+            if (sharing == MapSharing.Shared && (protection & MemoryProtection.Write) != 0 && !file.CanWrite)
+            {
+                throw new MemoryMapException(
+                    MemoryMapError.ProtectionDenied,
+                    "The stream '" + file.Name + "' is read-only, so a shared map of it cannot be writable. Open it with FileAccess.ReadWrite, or map it Private (copy-on-write).");
+            }
+
             return MapFile(file, ownsFile: false, fileWritable: file.CanWrite, file.Name, offset, size, protection, sharing);
         }
 
@@ -165,7 +175,7 @@ namespace Mman
         /// <exception cref="MemoryMapArgumentException">The range is outside the map or too large for one array.</exception>
         /// <exception cref="MemoryMapAccessException">The map's protection does not include Read.</exception>
         /// <exception cref="MemoryMapException">The file has been truncated below the range.</exception>
-        public byte[] Read(long offset, long count)
+        public unsafe byte[] Read(long offset, long count)
         {
             CheckOffsetAndCount(offset, count);
             if (count > MaxReadCount)
@@ -174,6 +184,20 @@ namespace Mman
                     MemoryMapError.CountTooLarge,
                     string.Format(CultureInfo.InvariantCulture, "Count {0} is more than one array can hold ({1} bytes); read the range in smaller pieces.", count, MaxReadCount),
                     nameof(count));
+            }
+
+            if (count >= LargeRead)
+            {
+                // Refuse a closed, unreadable or truncated map before allocating a large array for it.
+                _lock.EnterReadLock();
+                try
+                {
+                    Enter(offset, count, MemoryProtection.Read);
+                }
+                finally
+                {
+                    _lock.ExitReadLock();
+                }
             }
 
             var buffer = new byte[count];
@@ -465,7 +489,15 @@ namespace Mman
             }
         }
 
-        private static void CheckRequest(long offset, long? size, MemoryProtection protection, bool allowWriteExecute)
+        private static void CheckSharing(MapSharing sharing)
+        {
+            if (sharing != MapSharing.Shared && sharing != MapSharing.Private)
+            {
+                throw new MemoryMapArgumentException(MemoryMapError.SharingInvalid, "Sharing " + (int)sharing + " is neither Shared nor Private.", nameof(sharing));
+            }
+        }
+
+        private static void CheckRequest(long offset, long? size, MemoryProtection protection, MapSharing sharing, bool allowWriteExecute)
         {
             if (offset < 0)
             {
@@ -478,6 +510,7 @@ namespace Mman
             }
 
             CheckProtection(protection, allowWriteExecute);
+            CheckSharing(sharing);
         }
 
         private static MemoryMap MapFile(

@@ -33,6 +33,9 @@ namespace Mman
         /// <summary>A protection value has bits that are not None, Read, Write or Execute.</summary>
         ProtectionInvalid,
 
+        /// <summary>A sharing value that is neither Shared nor Private.</summary>
+        SharingInvalid,
+
         /// <summary>
         /// Protection that is writable and executable at once, without the explicit opt-in: hardened
         /// systems enforce W^X and such memory is an exploit primitive.
