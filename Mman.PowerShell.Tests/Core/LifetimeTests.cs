@@ -125,7 +125,8 @@ namespace Mman.Tests.Core
                     Assert.True(open[i].Id > open[i - 1].Id);
                 }
 
-                Assert.All(open, m => Assert.True(m.IsValid));
+                // Only this test's maps: tests in other classes open and close maps in parallel.
+                Assert.True(a.IsValid && c.IsValid);
             }
             finally
             {

@@ -183,7 +183,7 @@ namespace Mman.Tests.Core
         }
 
         [Fact]
-        public void SharedMapOfReadOnlyFile_RaisedToWrite_IsDeniedByTheOSAndStaysUsable()
+        public void SharedMapOfReadOnlyFile_RaisedToWrite_IsDeniedAndStaysUsable()
         {
             string path = _folder.CreatePatternFile("denied.bin", 2 * s_page);
             using MemoryMap map = MemoryMap.OpenFile(path, 1, protection: MemoryProtection.Read);
@@ -191,8 +191,6 @@ namespace Mman.Tests.Core
             var e = Assert.Throws<MemoryMapException>(() => map.SetProtection(MemoryProtection.Read | MemoryProtection.Write));
 
             Assert.Equal(MemoryMapError.ProtectionDenied, e.Error);
-            Assert.Equal(OperatingSystem.IsWindows() ? "ERROR_ACCESS_DENIED" : "EACCES", e.NativeErrorName);
-            Assert.Equal(OperatingSystem.IsWindows() ? 5 : 13, e.NativeErrorCode);
             Assert.Contains("opened read-only", e.Message);
             Assert.Equal(MemoryProtection.Read, map.Protection);
             Assert.Equal(Pattern.Bytes(1, 100), map.Read(0, 100));

@@ -123,5 +123,201 @@ function Get-ErrorRecord {
     return $null
 }
 
+function Start-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Starts a fresh pwsh running Script without waiting for it, and returns its Process with
+        standard output and error redirected. Unless -NoModule, the script runs after
+        $ErrorActionPreference = 'Stop' and Import-Module of the built Mman, like Invoke-ChildPwsh.
+        -FileName and -PrefixArgument run pwsh through another program (setpriv, runuser).
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [switch] $NoModule,
+        [string] $ModulePath = (Get-MmanModulePath),
+        [string[]] $Pwsh = (Get-PwshCommand),
+        [string] $FileName,
+        [string[]] $PrefixArgument = @(),
+        [hashtable] $Environment = @{}
+    )
+    $full = if ($NoModule) { $Script } else { "`$ErrorActionPreference = 'Stop'; Import-Module '$ModulePath'; $Script" }
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($full))
+    $info = [Diagnostics.ProcessStartInfo]::new()
+    $arguments = [Collections.Generic.List[string]]::new()
+    if ($FileName) {
+        $info.FileName = $FileName
+        $arguments.AddRange([string[]]$PrefixArgument)
+        $arguments.AddRange([string[]]$Pwsh)
+    }
+    else {
+        $info.FileName = $Pwsh[0]
+        $arguments.AddRange([string[]]@($Pwsh | Select-Object -Skip 1))
+    }
+    $arguments.AddRange([string[]]@('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded))
+    foreach ($argument in $arguments) { $info.ArgumentList.Add($argument) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    foreach ($name in $Environment.Keys) { $info.Environment[$name] = [string]$Environment[$name] }
+    $process = [Diagnostics.Process]::Start($info)
+    $process.StandardInput.Close()
+    return $process
+}
+
+function Wait-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Waits for a process from Start-ChildPwsh (killing it, and its children, after TimeoutSeconds)
+        and returns ExitCode, Output (stdout lines), ErrorText (stderr), TimedOut and Crashed: whether
+        it died of a signal (exit code 128 + signal: 134 SIGABRT, 135 SIGBUS, 139 SIGSEGV) or hung.
+    #>
+    param(
+        [Parameter(Mandatory)] [Diagnostics.Process] $Process,
+        [int] $TimeoutSeconds = 120
+    )
+    $stdout = $Process.StandardOutput.ReadToEndAsync()
+    $stderr = $Process.StandardError.ReadToEndAsync()
+    $timedOut = -not $Process.WaitForExit($TimeoutSeconds * 1000)
+    if ($timedOut) {
+        $Process.Kill($true)
+        $Process.WaitForExit()
+    }
+    $Process.WaitForExit()
+    $lines = @($stdout.GetAwaiter().GetResult() -split '\r?\n' | Where-Object { $_ -ne '' })
+    $result = [pscustomobject]@{
+        ExitCode  = $Process.ExitCode
+        Output    = $lines
+        ErrorText = $stderr.GetAwaiter().GetResult()
+        TimedOut  = $timedOut
+        Crashed   = $timedOut -or $Process.ExitCode -ge 128
+    }
+    $Process.Dispose()
+    return $result
+}
+
+function Wait-ChildLine {
+    <#
+    .SYNOPSIS
+        Reads a child's standard output line by line until a line equals Line, and returns the lines read
+        (the matching one last). Throws if the child ends or TimeoutSeconds pass first; the rest of the
+        output stays for Wait-ChildPwsh.
+    #>
+    param(
+        [Parameter(Mandatory)] [Diagnostics.Process] $Process,
+        [Parameter(Mandatory)] [string] $Line,
+        [int] $TimeoutSeconds = 60
+    )
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $seen = [Collections.Generic.List[string]]::new()
+    while ($true) {
+        $left = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
+        $next = $Process.StandardOutput.ReadLineAsync()
+        if (-not $next.Wait($left)) {
+            $Process.Kill($true)
+            throw "No line '$Line' from child $($Process.Id) within $TimeoutSeconds s; it wrote: $($seen -join ' | ')"
+        }
+        $text = $next.Result
+        if ($null -eq $text) {
+            $errorText = $Process.StandardError.ReadToEnd()
+            throw "Child $($Process.Id) ended before writing '$Line'; it wrote: $($seen -join ' | ') $errorText"
+        }
+        $seen.Add($text)
+        if ($text -eq $Line) { return $seen.ToArray() }
+    }
+}
+
+function Invoke-ChildPwshResult {
+    <#
+    .SYNOPSIS
+        Runs Script in a fresh pwsh like Invoke-ChildPwsh, but never throws: returns what Wait-ChildPwsh
+        returns, so a test can assert how the child ended (normally, crashed, hung).
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [int] $TimeoutSeconds = 120,
+        [hashtable] $Environment = @{}
+    )
+    $process = Start-ChildPwsh -Script $Script -Environment $Environment
+    return Wait-ChildPwsh -Process $process -TimeoutSeconds $TimeoutSeconds
+}
+
+function Get-CasePrelude {
+    <#
+    .SYNOPSIS
+        Script text for a child pwsh that defines Out-Case: Out-Case <name> { <body> } runs the body with
+        errors terminating and prints "CASE <name> <result>" at once (so the lines written before a
+        crash survive it): the FullyQualifiedErrorId of the error, "<ExceptionType>:<MemoryMapError>"
+        for an exception from a .NET method, or "OK" and the body's output.
+    #>
+    return @'
+function Out-Case([string] $Name, [scriptblock] $Body) {
+    $ErrorActionPreference = 'Stop'
+    try {
+        $value = & $Body
+        $result = ('OK ' + ($value -join ' ')).Trim()
+    }
+    catch {
+        $e = $_.Exception
+        if ($e -is [Management.Automation.MethodInvocationException] -and $null -ne $e.InnerException) {
+            $inner = $e.InnerException
+            $result = $inner.GetType().Name + $(if ($inner.PSObject.Properties['Error']) { ':' + $inner.Error })
+        }
+        else {
+            $result = $_.FullyQualifiedErrorId
+        }
+    }
+    [Console]::Out.WriteLine("CASE $Name $result")
+    [Console]::Out.Flush()
+}
+'@
+}
+
+function ConvertFrom-CaseLine {
+    <#
+    .SYNOPSIS
+        Turns a child's "CASE <name> <result>" lines into a hashtable of name -> result.
+    #>
+    param([AllowEmptyCollection()] [string[]] $Line = @())
+    $cases = @{}
+    foreach ($text in $Line) {
+        if ($text -match '^CASE (\S+) (.*)$') { $cases[$Matches[1]] = $Matches[2].Trim() }
+    }
+    return $cases
+}
+
+function Get-FileBytes {
+    <#
+    .SYNOPSIS
+        All bytes of a file, read while others may hold it open or mapped.
+    #>
+    param([Parameter(Mandatory)] [string] $Path)
+    $stream = [IO.File]::Open($Path, [IO.FileMode]::Open, [IO.FileAccess]::Read, [IO.FileShare]::ReadWrite -bor [IO.FileShare]::Delete)
+    try {
+        $buffer = New-Object byte[] $stream.Length
+        $read = 0
+        while ($read -lt $buffer.Length) {
+            $n = $stream.Read($buffer, $read, $buffer.Length - $read)
+            if ($n -eq 0) { break }
+            $read += $n
+        }
+        return , $buffer
+    }
+    finally {
+        $stream.Dispose()
+    }
+}
+
+function Test-ByteArrayEqual {
+    <#
+    .SYNOPSIS
+        Whether two byte arrays hold the same bytes (a span comparison, fast for large arrays).
+    #>
+    param([AllowNull()] [byte[]] $Expected, [AllowNull()] [byte[]] $Actual)
+    if ($null -eq $Expected -or $null -eq $Actual) { return $null -eq $Expected -and $null -eq $Actual }
+    return [Linq.Enumerable]::SequenceEqual($Expected, $Actual)
+}
+
 Export-ModuleMember -Function Get-MmanModulePath, Import-MmanModule, Get-PwshCommand, Invoke-ChildPwsh,
-    Get-PatternByte, New-TestFile, Get-FileByte, Get-ErrorRecord
+    Get-PatternByte, New-TestFile, Get-FileByte, Get-ErrorRecord,
+    Start-ChildPwsh, Wait-ChildLine, Wait-ChildPwsh, Invoke-ChildPwshResult, Get-CasePrelude, ConvertFrom-CaseLine, Get-FileBytes, Test-ByteArrayEqual

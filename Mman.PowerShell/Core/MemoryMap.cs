@@ -283,17 +283,22 @@ namespace Mman
             try
             {
                 ThrowIfClosed();
+                if (Kind == MemoryMapKind.File && Sharing == MapSharing.Shared && !_fileWritable && (protection & MemoryProtection.Write) != 0)
+                {
+                    // The OS would refuse too (EACCES, ERROR_ACCESS_DENIED); saying why is more useful.
+                    throw new MemoryMapException(
+                        MemoryMapError.ProtectionDenied,
+                        "Protection " + protection + " is not possible for map " + Id + ": the file was opened read-only because the map was created without Write. Create the map with -Protection Read,Write to write to the file, or with -Sharing Private for writes that stay in memory.");
+                }
+
                 NativeMapper.Current.Protect(_mapping.DangerousGetHandle(), _mapping.Length, protection, Sharing);
                 _protection = protection;
             }
-            catch (MemoryMapException e) when (e.Error == MemoryMapError.ProtectionDenied)
+            catch (MemoryMapException e) when (e.Error == MemoryMapError.ProtectionDenied && e.NativeErrorCode != 0)
             {
-                string why = Kind == MemoryMapKind.File && Sharing == MapSharing.Shared && !_fileWritable
-                    ? " The file was opened read-only because the map was created without Write; create the map with -Protection Read,Write to write to the file."
-                    : string.Empty;
                 throw new MemoryMapException(
                     MemoryMapError.ProtectionDenied,
-                    "The operating system refused protection " + protection + " for map " + Id + ": " + e.Message + "." + why,
+                    "The operating system refused protection " + protection + " for map " + Id + ": " + e.Message + ".",
                     e.NativeErrorCode,
                     e.NativeErrorName);
             }

@@ -21,6 +21,9 @@ namespace Mman
         /// <summary>The requested file range reaches past the end of the file.</summary>
         RangeBeyondEndOfFile,
 
+        /// <summary>The path is a device, FIFO or socket, not a regular file.</summary>
+        NotARegularFile,
+
         /// <summary>The file has no bytes to map.</summary>
         FileEmpty,
 

@@ -26,8 +26,11 @@ namespace Mman
         private volatile bool _faultSafeCopy;
         private readonly int _pid;
 
+        private readonly bool _isMacOS;
+
         private PosixMapper(int mapAnonymous, int msAsync, int msSync, int msInvalidate, Dictionary<int, string> errnoNames, bool faultSafeCopy)
         {
+            _isMacOS = !faultSafeCopy;
             _faultSafeCopy = faultSafeCopy;
             _pid = faultSafeCopy ? Interop.Libc.getpid() : 0;
             _mapAnonymous = mapAnonymous;
@@ -69,6 +72,17 @@ namespace Mman
 
         internal override FileStream OpenFile(string path, bool write, bool execute)
         {
+            // Before opening: open() on a FIFO blocks until a writer comes, and a device has no
+            // length to map.
+            string kind = SpecialFileKind(path);
+            if (kind != null)
+            {
+                throw new MemoryMapArgumentException(
+                    MemoryMapError.NotARegularFile,
+                    "'" + path + "' is a " + kind + ", not a regular file; only regular files can be mapped. For memory that no file backs, use New-MemoryMap -Size.",
+                    "path");
+            }
+
             // PROT_EXEC on a file map needs only read access to the file on POSIX.
             return new FileStream(
                 path,
@@ -76,6 +90,59 @@ namespace Mman
                 write ? FileAccess.ReadWrite : FileAccess.Read,
                 FileShare.ReadWrite | FileShare.Delete,
                 bufferSize: 1);
+        }
+
+        /// <summary>What the path is if it is a device, FIFO or socket; null for a regular file, or when unknown.</summary>
+        private unsafe string SpecialFileKind(string path)
+        {
+            byte* buffer = stackalloc byte[512];
+            int mode;
+            try
+            {
+                if (_isMacOS)
+                {
+                    int result = RuntimeInformation.ProcessArchitecture == Architecture.X64
+                        ? Interop.Libc.stat_x64(path, buffer)
+                        : Interop.Libc.stat_arm64(path, buffer);
+                    if (result != 0)
+                    {
+                        return null;
+                    }
+
+                    mode = *(ushort*)(buffer + 4);
+                }
+                else
+                {
+                    if (Interop.Libc.statx(Interop.Libc.AT_FDCWD, path, 0, Interop.Libc.STATX_TYPE, buffer) != 0)
+                    {
+                        return null;
+                    }
+
+                    mode = *(ushort*)(buffer + 28);
+                }
+            }
+            catch (EntryPointNotFoundException)
+            {
+                // An older C library: FileStream's own checks are all there is.
+                return null;
+            }
+
+            switch (mode & Interop.Libc.S_IFMT)
+            {
+                case Interop.Libc.S_IFREG:
+                case Interop.Libc.S_IFDIR:
+                    return null;
+                case Interop.Libc.S_IFCHR:
+                    return "character device";
+                case Interop.Libc.S_IFBLK:
+                    return "block device";
+                case Interop.Libc.S_IFIFO:
+                    return "FIFO (named pipe)";
+                case Interop.Libc.S_IFSOCK:
+                    return "socket";
+                default:
+                    return "special file";
+            }
         }
 
         internal override IntPtr MapAnonymous(long length, MemoryProtection protection, MapSharing sharing)

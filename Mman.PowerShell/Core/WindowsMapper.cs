@@ -158,7 +158,7 @@ namespace Mman
                 // 1655: Arbitrary Code Guard forbids executable memory in this process.
                 int code = Marshal.GetLastWin32Error();
                 MemoryMapError error = code == 1655 ? MemoryMapError.ExecuteDenied
-                    : code == 5 || code == 87 ? MemoryMapError.ProtectionDenied
+                    : code == 5 ? MemoryMapError.ProtectionDenied
                     : MemoryMapError.NativeError;
                 throw Failure(error, "VirtualProtect");
             }
