@@ -7,6 +7,9 @@
     Test   builds, then runs the xunit core tests and the Pester cmdlet tests (in a fresh pwsh, since a
            loaded assembly cannot be unloaded), prints "N passed, N failed" and exits non-zero on failure.
     Demo   builds, then runs examples/Demo.ps1 in a fresh pwsh.
+    Docs   regenerates the shipped help (en-US MAML and about_Mman.help.txt) from docs/ with
+           Microsoft.PowerShell.PlatyPS 1.x when it is importable; -Update first refreshes the
+           markdown from the compiled cmdlets. Without PlatyPS, the committed help ships as it is.
     Everything it needs comes from NuGet through restores: no gallery, nothing installed by hand.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -14,8 +17,11 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Docs')]
     [string] $Task = 'Build',
+
+    # With Docs: first refresh docs/*.md from the compiled cmdlets (new or removed parameters).
+    [switch] $Update,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -143,8 +149,36 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Invoke-Docs {
+    Invoke-Build
+    $help = Join-Path $Root 'Mman.PowerShell/en-US'
+    $about = Join-Path $Root 'docs/ConvertTo-AboutHelpText.ps1'
+    & $about -Path (Join-Path $Root 'docs/about_Mman.md') -Destination (Join-Path $help 'about_Mman.help.txt')
+    if (-not (Get-Module -ListAvailable -Name Microsoft.PowerShell.PlatyPS)) {
+        Write-Warning 'Microsoft.PowerShell.PlatyPS 1.x is not installed (Install-PSResource Microsoft.PowerShell.PlatyPS); the committed MAML in Mman.PowerShell/en-US ships unchanged.'
+        return
+    }
+    # In a fresh pwsh: the module under documentation must be the one just built.
+    $script = {
+        param($Module, $Docs, $Help, $Staging, $Update)
+        $ErrorActionPreference = 'Stop'
+        Import-Module $Module
+        Import-Module Microsoft.PowerShell.PlatyPS
+        $pages = Get-ChildItem $Docs -Filter '*-*.md'
+        if ($Update) { $null = Update-MarkdownCommandHelp -Path $pages.FullName }
+        $null = Import-MarkdownCommandHelp -Path $pages.FullName | Export-MamlCommandHelp -OutputFolder $Staging -Force
+        Copy-Item (Join-Path $Staging 'Mman/Mman.PowerShell.dll-Help.xml') $Help -Force
+    }
+    $pwsh = Get-PwshCommand
+    $staging = Join-Path $Out 'maml'
+    $childCommand = "& { $script } -Module '$(Join-Path $ModuleOut 'Mman.psd1')' -Docs '$(Join-Path $Root 'docs')' -Help '$help' -Staging '$staging' -Update:`$$([bool]$Update)"
+    Invoke-Native 'PlatyPS' { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $childCommand }
+    Write-Host "Help regenerated in $help; build again to ship it."
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Docs' { Invoke-Docs }
 }
