@@ -42,8 +42,13 @@ namespace Mman.Commands
                     return new ErrorRecord(e, "FileNotFound", ErrorCategory.ObjectNotFound, target);
                 case UnauthorizedAccessException e:
                     return new ErrorRecord(e, "FileAccessDenied", ErrorCategory.PermissionDenied, target);
+                case PathTooLongException e:
+                    return new ErrorRecord(e, "PathNotValid", ErrorCategory.InvalidArgument, target);
                 case IOException e:
                     return new ErrorRecord(e, "FileOpenFailed", ErrorCategory.OpenError, target);
+                case ArgumentException e when e.ParamName == "path":
+                    // .NET's own path checks, such as a NUL character in the name.
+                    return new ErrorRecord(e, "PathNotValid", ErrorCategory.InvalidArgument, target);
                 case ArgumentException e:
                     return new ErrorRecord(e, "InvalidArgument", ErrorCategory.InvalidArgument, target);
                 default:

@@ -139,7 +139,9 @@ namespace Mman.Commands
             ProviderInfo provider;
             try
             {
-                if (literal)
+                // A path without wildcards names one file, even one PowerShell cannot see (in a folder
+                // the user may not list): opening it then tells "missing" from "permission denied".
+                if (literal || !WildcardPattern.ContainsWildcardCharacters(path))
                 {
                     resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
                 }
@@ -193,14 +195,8 @@ namespace Mman.Commands
                 return null;
             }
 
-            if (!File.Exists(resolved))
-            {
-                WriteError(MemoryMapErrorRecord.Create(
-                    "FileNotFound", ErrorCategory.ObjectNotFound,
-                    "Cannot find the file '" + resolved + "' because it does not exist.", resolved));
-                return null;
-            }
-
+            // Whether the file is missing or out of reach is left to opening it: File.Exists cannot
+            // tell "not there" from "permission denied".
             return resolved;
         }
     }

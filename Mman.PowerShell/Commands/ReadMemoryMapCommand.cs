@@ -38,6 +38,7 @@ namespace Mman.Commands
         /// <summary>The text encoding for -AsString. Default UTF-8.</summary>
         [Parameter(ParameterSetName = StringSet)]
         [EncodingArgumentTransformation]
+        [ValidateNotNull]
         [ArgumentCompleter(typeof(EncodingArgumentCompleter))]
         public Encoding Encoding { get; set; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 

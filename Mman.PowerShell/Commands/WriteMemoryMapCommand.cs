@@ -33,6 +33,7 @@ namespace Mman.Commands
         /// <summary>The text encoding for -Text. Default UTF-8, without a byte-order mark.</summary>
         [Parameter(ParameterSetName = TextSet)]
         [EncodingArgumentTransformation]
+        [ValidateNotNull]
         [ArgumentCompleter(typeof(EncodingArgumentCompleter))]
         public Encoding Encoding { get; set; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 

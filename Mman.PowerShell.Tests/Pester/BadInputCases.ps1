@@ -1,0 +1,467 @@
+# The bad-input table for BadInput.Tests.ps1, dot-sourced by the test file and by the child pwsh that replays
+# the whole table. Not a test file itself (its name does not end in .Tests.ps1).
+#
+# New-BadInputFixture  makes the files and maps the cases use, in a directory.
+# Get-BadInputCase     returns the cases: Cmdlet, Name, Id (FullyQualifiedErrorId, or several acceptable ones),
+#                      Category, Run (a script block taking the fixture) and Map (the fixture map whose
+#                      usability is checked after the case, if the case touches one).
+# Test-BadInputFixture returns what is wrong with the fixture (nothing when every map is as it was made).
+# Test-BadInputMapUsable returns what is wrong when one map is used normally after a case.
+
+Set-StrictMode -Version Latest
+
+function New-BadInputPattern {
+    param([int] $Length, [int] $Seed)
+    $bytes = [byte[]]::new($Length)
+    for ($i = 0; $i -lt $Length; $i++) { $bytes[$i] = [byte](($i * 7 + $Seed) % 251) }
+    return , $bytes
+}
+
+function New-BadInputFixture {
+    param([Parameter(Mandatory)] [string] $Directory)
+    $null = New-Item -ItemType Directory -Path $Directory -Force
+    $fx = @{ Dir = (Resolve-Path -LiteralPath $Directory).ProviderPath; Maps = [ordered]@{}; Expect = @{} }
+    $fx.Pattern = New-BadInputPattern 8192 3
+    $fx.File = Join-Path $fx.Dir 'data.bin'
+    [IO.File]::WriteAllBytes($fx.File, $fx.Pattern)
+    $fx.Small = Join-Path $fx.Dir 'small.bin'
+    [IO.File]::WriteAllBytes($fx.Small, (New-BadInputPattern 100 5))
+    $fx.Empty = Join-Path $fx.Dir 'empty.bin'
+    [IO.File]::WriteAllBytes($fx.Empty, [byte[]]@())
+    $fx.Sub = Join-Path $fx.Dir 'several'
+    $null = New-Item -ItemType Directory -Path $fx.Sub
+    foreach ($name in 'one.bin', 'two.bin', 'three.bin') { [IO.File]::WriteAllBytes((Join-Path $fx.Sub $name), [byte[]](1, 2, 3)) }
+    $null = New-Item -ItemType Directory -Path (Join-Path $fx.Sub 'inner.dir')
+    $fx.Missing = Join-Path $fx.Dir 'missing.bin'
+    $fx.Fifo = Join-Path $fx.Dir 'fifo'
+    & mkfifo $fx.Fifo
+    $fx.Socket = Join-Path $fx.Dir 'socket'
+    # The socket stays open while the fixture lives: .NET removes the socket file when it closes it.
+    $fx.SocketHandle = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::Unix, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Unspecified)
+    $fx.SocketHandle.Bind([Net.Sockets.UnixDomainSocketEndPoint]::new($fx.Socket))
+    $fx.Dangling = Join-Path $fx.Dir 'dangling'
+    $null = New-Item -ItemType SymbolicLink -Path $fx.Dangling -Target (Join-Path $fx.Dir 'nothing-here')
+    $fx.Loop = Join-Path $fx.Dir 'loop-a'
+    $null = New-Item -ItemType SymbolicLink -Path $fx.Loop -Target (Join-Path $fx.Dir 'loop-b')
+    $null = New-Item -ItemType SymbolicLink -Path (Join-Path $fx.Dir 'loop-b') -Target $fx.Loop
+    $fx.TruncatedFile = Join-Path $fx.Dir 'truncated.bin'
+    [IO.File]::WriteAllBytes($fx.TruncatedFile, (New-BadInputPattern 16384 9))
+
+    $page = New-BadInputPattern 4096 1
+    function Add-Map([string] $Key, $Map, [byte[]] $Bytes, [long] $At = 0) {
+        $fx.Maps[$Key] = $Map
+        $fx.Expect[$Key] = @{ Valid = $Map.IsValid; Protection = "$($Map.Protection)"; Bytes = $Bytes; At = $At }
+    }
+    $anon = New-MemoryMap -Size 4096; Write-MemoryMap $anon -Data $page
+    Add-Map Anon $anon $page
+    $shared = New-MemoryMap -Size 4096 -Sharing Shared; Write-MemoryMap $shared -Data $page
+    Add-Map Shared $shared $page
+    $readOnly = New-MemoryMap -Size 4096; Write-MemoryMap $readOnly -Data $page; Set-MemoryMapProtection $readOnly -Protection Read
+    Add-Map ReadOnly $readOnly $page
+    $readExec = New-MemoryMap -Size 4096; Write-MemoryMap $readExec -Data $page; Set-MemoryMapProtection $readExec -Protection Read, Execute
+    Add-Map ReadExec $readExec $page
+    Add-Map None (New-MemoryMap -Size 4096 -Protection None) $null
+    Add-Map WriteOnly (New-MemoryMap -Size 4096 -Protection Write) $null
+    Add-Map ExecOnly (New-MemoryMap -Size 4096 -Protection Execute) $null
+    $closed = New-MemoryMap -Size 4096; Close-MemoryMap $closed
+    Add-Map Closed $closed $null
+    $closedFile = New-MemoryMap -Path $fx.File -Protection Read, Write; Close-MemoryMap $closedFile
+    Add-Map ClosedFile $closedFile $null
+    Add-Map FileShared (New-MemoryMap -Path $fx.File -Protection Read, Write) $fx.Pattern
+    Add-Map FileRead (New-MemoryMap -Path $fx.File) $fx.Pattern
+    Add-Map FilePrivate (New-MemoryMap -Path $fx.File -Protection Read, Write -Sharing Private) $fx.Pattern
+    Add-Map FileOffset (New-MemoryMap -Path $fx.File -Offset 5000 -Size 3000 -Protection Read, Write) ([byte[]]$fx.Pattern[5000..7999])
+    $truncated = New-MemoryMap -Path $fx.TruncatedFile -Protection Read, Write
+    $stream = [IO.FileStream]::new($fx.TruncatedFile, 'Open', 'ReadWrite', 'ReadWrite')
+    try { $stream.SetLength(5000) } finally { $stream.Dispose() }
+    Add-Map Truncated $truncated ([byte[]](New-BadInputPattern 16384 9)[0..4999])
+    # Read-only: a 3 GiB private writable map would be charged in full under strict overcommit (vm.overcommit_memory=2).
+    Add-Map Huge (New-MemoryMap -Size 3GB -Protection Read) ([byte[]]::new(16)) (3GB - 16)
+    $sentinel = New-MemoryMap -Size 65536; Write-MemoryMap $sentinel -Data $page -Offset 60000
+    Add-Map Sentinel $sentinel $page 60000
+    return $fx
+}
+
+function Test-BadInputFixture {
+    # Every map still open or closed as made, with its protection and its bytes; the file unchanged.
+    param([Parameter(Mandatory)] $Fixture)
+    foreach ($key in $Fixture.Maps.Keys) {
+        $map = $Fixture.Maps[$key]
+        $want = $Fixture.Expect[$key]
+        if ($map.IsValid -ne $want.Valid) { "map $key is IsValid=$($map.IsValid), expected $($want.Valid)"; continue }
+        if (-not $want.Valid) { continue }
+        if ("$($map.Protection)" -ne $want.Protection) { "map $key has protection $($map.Protection), expected $($want.Protection)" }
+        if ($null -ne $want.Bytes) {
+            $bytes = Read-MemoryMap $map -Offset $want.At -Count $want.Bytes.Length -ErrorAction Stop
+            if (-not [Linq.Enumerable]::SequenceEqual([byte[]]$bytes, [byte[]]$want.Bytes)) { "map $key no longer holds its bytes" }
+        }
+    }
+    $file = [IO.File]::ReadAllBytes($Fixture.File)
+    if (-not [Linq.Enumerable]::SequenceEqual($file, [byte[]]$Fixture.Pattern)) { "the file $($Fixture.File) changed" }
+}
+
+function Test-BadInputMapUsable {
+    # After a failed call on a map, the map still works: read it if readable, write and restore a byte if writable.
+    param([Parameter(Mandatory)] $Fixture, [string] $Key)
+    if (-not $Key) { return }
+    $map = $Fixture.Maps[$Key]
+    $want = $Fixture.Expect[$Key]
+    if (-not $map.IsValid) { return }
+    $at = $want.At + $(if ($null -ne $want.Bytes) { $want.Bytes.Length - 1 } else { 0 })
+    $protection = $map.Protection
+    if ($protection -band [Mman.MemoryProtection]::Read) {
+        $old = (Read-MemoryMap $map -Offset $at -Count 1 -ErrorAction Stop)[0]
+        if ($protection -band [Mman.MemoryProtection]::Write) {
+            Write-MemoryMap $map -Data ([byte](($old + 1) % 256)) -Offset $at -ErrorAction Stop
+            $new = (Read-MemoryMap $map -Offset $at -Count 1 -ErrorAction Stop)[0]
+            Write-MemoryMap $map -Data $old -Offset $at -ErrorAction Stop
+            if ($new -ne ($old + 1) % 256) { "map $Key did not keep a write after the failed call" }
+        }
+    }
+    elseif ($protection -band [Mman.MemoryProtection]::Write) {
+        Write-MemoryMap $map -Data 0 -Offset $at -ErrorAction Stop
+    }
+}
+
+function Get-BadInputCase {
+    $cases = [Collections.Generic.List[hashtable]]::new()
+    $categories = @{
+        SizeNotPositive = 'InvalidArgument'; OffsetNegative = 'InvalidArgument'; CountNegative = 'InvalidArgument'
+        RangeOutsideMap = 'InvalidArgument'; RangeBeyondEndOfFile = 'InvalidArgument'; FileEmpty = 'InvalidArgument'
+        CountTooLarge = 'InvalidArgument'; NotARegularFile = 'InvalidArgument'; WriteExecuteRefused = 'SecurityError'
+        MapNotReadable = 'PermissionDenied'; MapNotWritable = 'PermissionDenied'; ProtectionDenied = 'PermissionDenied'
+        MapClosed = 'InvalidOperation'; FileTruncated = 'InvalidData'; MapFailed = 'ResourceUnavailable'
+        FileNotFound = 'ObjectNotFound'; MapNotFound = 'ObjectNotFound'; FileOpenFailed = 'OpenError'
+        PathAmbiguous = 'InvalidArgument'; PathIsDirectory = 'InvalidArgument'; PathNotFileSystem = 'InvalidArgument'
+        PathNotValid = 'InvalidArgument'
+        # PowerShell's own parameter binding.
+        CannotConvertArgumentNoMessage = 'InvalidArgument'; CannotConvertArgument = 'InvalidArgument'
+        AmbiguousParameterSet = 'InvalidArgument'; NamedParameterNotFound = 'InvalidArgument'
+        PositionalParameterNotFound = 'InvalidArgument'; InputObjectNotBound = 'InvalidArgument'
+        ParameterArgumentValidationError = 'InvalidData'; ParameterArgumentValidationErrorNullNotAllowed = 'InvalidData'
+        ParameterArgumentValidationErrorEmptyArrayNotAllowed = 'InvalidData'
+        ParameterArgumentValidationErrorEmptyStringNotAllowed = 'InvalidData'
+        ParameterArgumentTransformationError = 'InvalidData'; ParameterBindingFailed = 'WriteError'
+    }
+    function Add-Case {
+        param([string] $Cmdlet, [string] $Name, [string[]] $Id, [scriptblock] $Run, [string] $Map)
+        $class = 'Mman.Commands.' + ($Cmdlet -replace '-', '') + 'Command'
+        $cases.Add(@{
+                Cmdlet   = $Cmdlet
+                Name     = $Name
+                Id       = [string[]]@($Id | ForEach-Object { "$_,$class" })
+                Category = $categories[$Id[0]]
+                Run      = $Run
+                Map      = $Map
+            })
+    }
+
+    # ---- New-MemoryMap: anonymous memory ----
+    Add-Case New-MemoryMap 'size zero' SizeNotPositive { New-MemoryMap -Size 0 }
+    Add-Case New-MemoryMap 'size -1' SizeNotPositive { New-MemoryMap -Size -1 }
+    Add-Case New-MemoryMap 'size -4096' SizeNotPositive { New-MemoryMap -Size -4096 }
+    Add-Case New-MemoryMap 'size Int64.MinValue' SizeNotPositive { New-MemoryMap -Size ([long]::MinValue) }
+    Add-Case New-MemoryMap 'size empty string (converts to 0)' SizeNotPositive { New-MemoryMap -Size '' }
+    Add-Case New-MemoryMap 'size zero, shared' SizeNotPositive { New-MemoryMap -Size 0 -Sharing Shared }
+    Add-Case New-MemoryMap 'size Int64.MaxValue' MapFailed { New-MemoryMap -Size ([long]::MaxValue) }
+    Add-Case New-MemoryMap 'size Int64.MaxValue - 4095 (rounds up past the top)' MapFailed { New-MemoryMap -Size ([long]::MaxValue - 4095) }
+    Add-Case New-MemoryMap 'size 2^62 (past any address space)' MapFailed { New-MemoryMap -Size ([long]1 -shl 62) }
+    Add-Case New-MemoryMap 'size 2^62 shared' MapFailed { New-MemoryMap -Size ([long]1 -shl 62) -Sharing Shared }
+    Add-Case New-MemoryMap 'size text' CannotConvertArgumentNoMessage { New-MemoryMap -Size 'abc' }
+    Add-Case New-MemoryMap 'size 1e30' CannotConvertArgumentNoMessage { New-MemoryMap -Size 1e30 }
+    Add-Case New-MemoryMap 'size 2^63' CannotConvertArgumentNoMessage { New-MemoryMap -Size 9223372036854775808 }
+    Add-Case New-MemoryMap 'size null' ParameterArgumentValidationErrorNullNotAllowed { New-MemoryMap -Size $null }
+    Add-Case New-MemoryMap 'protection name unknown' CannotConvertArgumentNoMessage { New-MemoryMap -Size 4096 -Protection Bogus }
+    Add-Case New-MemoryMap 'protection 8 (no such flag)' CannotConvertArgumentNoMessage { New-MemoryMap -Size 4096 -Protection 8 }
+    Add-Case New-MemoryMap 'protection -1' CannotConvertArgumentNoMessage { New-MemoryMap -Size 4096 -Protection -1 }
+    Add-Case New-MemoryMap 'protection Read,Bogus' CannotConvertArgumentNoMessage { New-MemoryMap -Size 4096 -Protection 'Read,Bogus' }
+    Add-Case New-MemoryMap 'protection empty string' CannotConvertArgumentNoMessage { New-MemoryMap -Size 4096 -Protection '' }
+    Add-Case New-MemoryMap 'protection null' ParameterBindingFailed { New-MemoryMap -Size 4096 -Protection $null }
+    Add-Case New-MemoryMap 'protection Write,Execute without the switch' WriteExecuteRefused { New-MemoryMap -Size 4096 -Protection Write, Execute }
+    Add-Case New-MemoryMap 'protection Read,Write,Execute without the switch' WriteExecuteRefused { New-MemoryMap -Size 4096 -Protection Read, Write, Execute }
+    Add-Case New-MemoryMap 'protection Write,Execute shared without the switch' WriteExecuteRefused { New-MemoryMap -Size 4096 -Protection Write, Execute -Sharing Shared }
+    Add-Case New-MemoryMap 'protection 6 (W+X as a number)' WriteExecuteRefused { New-MemoryMap -Size 4096 -Protection 6 }
+    Add-Case New-MemoryMap 'W+X with -AllowWriteExecute:$false' WriteExecuteRefused { New-MemoryMap -Size 4096 -Protection Read, Write, Execute -AllowWriteExecute:$false }
+    Add-Case New-MemoryMap 'sharing name unknown' CannotConvertArgumentNoMessage { New-MemoryMap -Size 4096 -Sharing Bogus }
+    Add-Case New-MemoryMap 'sharing 2' CannotConvertArgumentNoMessage { New-MemoryMap -Size 4096 -Sharing 2 }
+    Add-Case New-MemoryMap 'sharing -1' CannotConvertArgumentNoMessage { New-MemoryMap -Size 4096 -Sharing -1 }
+    Add-Case New-MemoryMap 'sharing empty string' CannotConvertArgumentNoMessage { New-MemoryMap -Size 4096 -Sharing '' }
+    Add-Case New-MemoryMap 'offset with anonymous memory' AmbiguousParameterSet { New-MemoryMap -Size 4096 -Offset 10 }
+    Add-Case New-MemoryMap 'unknown parameter' NamedParameterNotFound { New-MemoryMap -Size 4096 -Bogus 1 }
+
+    # ---- New-MemoryMap: files ----
+    Add-Case New-MemoryMap 'missing file -Path' FileNotFound { param($fx) New-MemoryMap -Path $fx.Missing }
+    Add-Case New-MemoryMap 'missing file -LiteralPath' FileNotFound { param($fx) New-MemoryMap -LiteralPath $fx.Missing }
+    Add-Case New-MemoryMap 'missing directory in path' FileNotFound { param($fx) New-MemoryMap -Path (Join-Path $fx.Dir 'no-dir/file.bin') }
+    Add-Case New-MemoryMap 'missing file, relative path' FileNotFound { New-MemoryMap -Path './surely-not-here.bin' }
+    Add-Case New-MemoryMap 'wildcard matching no file' FileNotFound { param($fx) New-MemoryMap -Path (Join-Path $fx.Dir 'zz*.bin') }
+    Add-Case New-MemoryMap 'wildcard matching several files' PathAmbiguous { param($fx) New-MemoryMap -Path (Join-Path $fx.Sub '*.bin') }
+    Add-Case New-MemoryMap 'wildcard ? matching several files' PathAmbiguous { param($fx) New-MemoryMap -Path (Join-Path $fx.Sub 't*.bin') }
+    Add-Case New-MemoryMap 'wildcard matching files and a directory' PathAmbiguous { param($fx) New-MemoryMap -Path (Join-Path $fx.Sub '*') }
+    Add-Case New-MemoryMap 'wildcard matching one directory' PathIsDirectory { param($fx) New-MemoryMap -Path (Join-Path $fx.Sub 'inner.*') }
+    Add-Case New-MemoryMap 'invalid wildcard pattern' FileNotFound { param($fx) New-MemoryMap -Path (Join-Path $fx.Dir 'x[') }
+    Add-Case New-MemoryMap 'wildcard characters taken literally' FileNotFound { param($fx) New-MemoryMap -LiteralPath (Join-Path $fx.Sub '*.bin') }
+    Add-Case New-MemoryMap 'directory -Path' PathIsDirectory { param($fx) New-MemoryMap -Path $fx.Dir }
+    Add-Case New-MemoryMap 'directory -LiteralPath' PathIsDirectory { param($fx) New-MemoryMap -LiteralPath $fx.Sub }
+    Add-Case New-MemoryMap 'directory .' PathIsDirectory { New-MemoryMap -Path . }
+    Add-Case New-MemoryMap 'root directory' PathIsDirectory { New-MemoryMap -LiteralPath / }
+    Add-Case New-MemoryMap 'directory from Get-Item' PathIsDirectory { param($fx) Get-Item -LiteralPath $fx.Sub | New-MemoryMap }
+    Add-Case New-MemoryMap '0-byte file' FileEmpty { param($fx) New-MemoryMap -Path $fx.Empty }
+    Add-Case New-MemoryMap '0-byte file with -Size 1' FileEmpty { param($fx) New-MemoryMap -Path $fx.Empty -Size 1 }
+    Add-Case New-MemoryMap '0-byte file, Read,Write shared' FileEmpty { param($fx) New-MemoryMap -Path $fx.Empty -Protection Read, Write }
+    Add-Case New-MemoryMap 'size one past the end of the file' RangeBeyondEndOfFile { param($fx) New-MemoryMap -Path $fx.Small -Size 101 }
+    Add-Case New-MemoryMap 'size far past the end of the file' RangeBeyondEndOfFile { param($fx) New-MemoryMap -Path $fx.Small -Size 1GB }
+    Add-Case New-MemoryMap 'size Int64.MaxValue on a file' RangeBeyondEndOfFile { param($fx) New-MemoryMap -Path $fx.Small -Size ([long]::MaxValue) }
+    Add-Case New-MemoryMap 'offset at the end of the file' RangeBeyondEndOfFile { param($fx) New-MemoryMap -Path $fx.Small -Offset 100 }
+    Add-Case New-MemoryMap 'offset past the end of the file' RangeBeyondEndOfFile { param($fx) New-MemoryMap -Path $fx.Small -Offset 4096 }
+    Add-Case New-MemoryMap 'offset Int64.MaxValue' RangeBeyondEndOfFile { param($fx) New-MemoryMap -Path $fx.Small -Offset ([long]::MaxValue) }
+    Add-Case New-MemoryMap 'offset 1 and the whole length' RangeBeyondEndOfFile { param($fx) New-MemoryMap -Path $fx.Small -Offset 1 -Size 100 }
+    Add-Case New-MemoryMap 'offset and size overflowing' RangeBeyondEndOfFile { param($fx) New-MemoryMap -Path $fx.Small -Offset 50 -Size ([long]::MaxValue) }
+    Add-Case New-MemoryMap 'offset -1 on a file' OffsetNegative { param($fx) New-MemoryMap -Path $fx.Small -Offset -1 }
+    Add-Case New-MemoryMap 'offset Int64.MinValue on a file' OffsetNegative { param($fx) New-MemoryMap -Path $fx.Small -Offset ([long]::MinValue) }
+    Add-Case New-MemoryMap 'size zero on a file' SizeNotPositive { param($fx) New-MemoryMap -Path $fx.Small -Size 0 }
+    Add-Case New-MemoryMap 'size -1 on a file' SizeNotPositive { param($fx) New-MemoryMap -Path $fx.Small -Size -1 }
+    Add-Case New-MemoryMap 'offset text' CannotConvertArgumentNoMessage { param($fx) New-MemoryMap -Path $fx.Small -Offset 'abc' }
+    Add-Case New-MemoryMap 'W+X file without the switch' WriteExecuteRefused { param($fx) New-MemoryMap -Path $fx.Small -Protection Read, Write, Execute }
+    Add-Case New-MemoryMap 'W+X private file without the switch' WriteExecuteRefused { param($fx) New-MemoryMap -Path $fx.Small -Protection Write, Execute -Sharing Private }
+    Add-Case New-MemoryMap 'protection unknown on a file' CannotConvertArgumentNoMessage { param($fx) New-MemoryMap -Path $fx.Small -Protection Bogus }
+    Add-Case New-MemoryMap 'sharing unknown on a file' CannotConvertArgumentNoMessage { param($fx) New-MemoryMap -Path $fx.Small -Sharing 7 }
+    Add-Case New-MemoryMap '/dev/null' NotARegularFile { New-MemoryMap -Path /dev/null }
+    Add-Case New-MemoryMap '/dev/zero' NotARegularFile { New-MemoryMap -Path /dev/zero }
+    Add-Case New-MemoryMap '/dev/zero with -Size' NotARegularFile { New-MemoryMap -LiteralPath /dev/zero -Size 4096 -Protection Read, Write -Sharing Private }
+    Add-Case New-MemoryMap '/dev/urandom' NotARegularFile { New-MemoryMap -LiteralPath /dev/urandom -Size 16 }
+    Add-Case New-MemoryMap '/dev/full' NotARegularFile { New-MemoryMap -Path /dev/full }
+    Add-Case New-MemoryMap 'FIFO' NotARegularFile { param($fx) New-MemoryMap -Path $fx.Fifo }
+    Add-Case New-MemoryMap 'FIFO -LiteralPath with -Size' NotARegularFile { param($fx) New-MemoryMap -LiteralPath $fx.Fifo -Size 4096 }
+    Add-Case New-MemoryMap 'unix socket' NotARegularFile { param($fx) New-MemoryMap -Path $fx.Socket }
+    Add-Case New-MemoryMap '/proc file (reports 0 bytes)' FileEmpty { New-MemoryMap -Path /proc/self/status }
+    Add-Case New-MemoryMap '/proc/self/maps' FileEmpty { New-MemoryMap -LiteralPath /proc/self/maps }
+    if (Test-Path -LiteralPath /sys/kernel/mm/transparent_hugepage/enabled) {
+        Add-Case New-MemoryMap '/sys file (4096 bytes, no mmap)' MapFailed { New-MemoryMap -Path /sys/kernel/mm/transparent_hugepage/enabled }
+    }
+    Add-Case New-MemoryMap 'dangling symbolic link' FileNotFound { param($fx) New-MemoryMap -LiteralPath $fx.Dangling }
+    Add-Case New-MemoryMap 'symbolic link loop' FileOpenFailed { param($fx) New-MemoryMap -LiteralPath $fx.Loop }
+    Add-Case New-MemoryMap 'NUL character in the path' PathNotValid { param($fx) New-MemoryMap -LiteralPath ($fx.Dir + "/a`0b") }
+    Add-Case New-MemoryMap 'path of 5000 characters' PathNotValid { param($fx) New-MemoryMap -LiteralPath ($fx.Dir + '/' + ('x' * 5000)) }
+    Add-Case New-MemoryMap 'file name of 300 characters' PathNotValid { param($fx) New-MemoryMap -LiteralPath ($fx.Dir + '/' + ('y' * 300)) }
+    Add-Case New-MemoryMap 'Environment provider path' PathNotFileSystem { New-MemoryMap -Path Env:PATH }
+    Add-Case New-MemoryMap 'Function provider path' PathNotFileSystem { New-MemoryMap -Path Function:\prompt }
+    Add-Case New-MemoryMap 'Variable provider path' PathNotFileSystem { New-MemoryMap -Path Variable:\PWD }
+    Add-Case New-MemoryMap 'Windows registry drive' PathNotValid { New-MemoryMap -Path 'HKLM:\SOFTWARE' }
+    Add-Case New-MemoryMap 'unknown drive' PathNotValid { New-MemoryMap -Path 'NoSuchDrive:\file.bin' }
+    Add-Case New-MemoryMap 'empty path' ParameterArgumentValidationError { New-MemoryMap -Path '' }
+    Add-Case New-MemoryMap 'null path' ParameterArgumentValidationError { New-MemoryMap -Path $null }
+    Add-Case New-MemoryMap 'empty array of paths' ParameterArgumentValidationError { New-MemoryMap -Path @() }
+    Add-Case New-MemoryMap 'array holding null' ParameterArgumentValidationError { New-MemoryMap -Path @($null) }
+    Add-Case New-MemoryMap 'empty literal path' ParameterArgumentValidationError { New-MemoryMap -LiteralPath '' }
+    Add-Case New-MemoryMap 'null literal path' ParameterArgumentValidationError { New-MemoryMap -LiteralPath $null }
+    Add-Case New-MemoryMap '-Path and -LiteralPath' AmbiguousParameterSet { param($fx) New-MemoryMap -Path $fx.Small -LiteralPath $fx.Small }
+    Add-Case New-MemoryMap '-Path and -Size with a missing file' FileNotFound { param($fx) New-MemoryMap -Path $fx.Missing -Size 10 }
+    Add-Case New-MemoryMap 'a good path and a missing one' FileNotFound { param($fx) New-MemoryMap -Path $fx.Small, $fx.Missing }
+    Add-Case New-MemoryMap 'a number from the pipeline (a relative path)' FileNotFound { 42 | New-MemoryMap }
+    Add-Case New-MemoryMap 'a date from the pipeline' PathNotValid { [datetime]::new(2020, 1, 2, 3, 4, 5) | New-MemoryMap }
+    Add-Case New-MemoryMap 'an object from the pipeline' FileNotFound { [pscustomobject]@{ Name = 'x' } | New-MemoryMap }
+    Add-Case New-MemoryMap 'an object with a LiteralPath property' FileNotFound { param($fx) [pscustomobject]@{ LiteralPath = $fx.Missing } | New-MemoryMap }
+
+    # ---- Read-MemoryMap ----
+    Add-Case Read-MemoryMap 'offset -1' OffsetNegative { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset -1 } Anon
+    Add-Case Read-MemoryMap 'offset Int64.MinValue' OffsetNegative { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset ([long]::MinValue) -Count 1 } Anon
+    Add-Case Read-MemoryMap 'offset and count both negative' OffsetNegative { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset -1 -Count -1 } Anon
+    Add-Case Read-MemoryMap 'count -1' CountNegative { param($fx) Read-MemoryMap $fx.Maps.Anon -Count -1 } Anon
+    Add-Case Read-MemoryMap 'count Int64.MinValue' CountNegative { param($fx) Read-MemoryMap $fx.Maps.Anon -Count ([long]::MinValue) } Anon
+    Add-Case Read-MemoryMap 'offset one past the end' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset 4097 } Anon
+    Add-Case Read-MemoryMap 'offset Int64.MaxValue' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset ([long]::MaxValue) } Anon
+    Add-Case Read-MemoryMap 'count one more than the size' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Count 4097 } Anon
+    Add-Case Read-MemoryMap 'offset 1 and count = size' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset 1 -Count 4096 } Anon
+    Add-Case Read-MemoryMap 'offset at the end and count 1' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset 4096 -Count 1 } Anon
+    Add-Case Read-MemoryMap 'count Int64.MaxValue' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Count ([long]::MaxValue) } Anon
+    Add-Case Read-MemoryMap 'offset + count overflowing Int64' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset ([long]::MaxValue) -Count ([long]::MaxValue) } Anon
+    Add-Case Read-MemoryMap 'offset 4095 + count Int64.MaxValue' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset 4095 -Count ([long]::MaxValue) } Anon
+    Add-Case Read-MemoryMap 'range outside a map with an offset into its file' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.FileOffset -Offset 2999 -Count 2 } FileOffset
+    Add-Case Read-MemoryMap 'range outside a PROT_NONE map (bounds first)' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.None -Offset 5000 } None
+    Add-Case Read-MemoryMap 'more than one array holds, by default' CountTooLarge { param($fx) Read-MemoryMap $fx.Maps.Huge } Huge
+    Add-Case Read-MemoryMap 'count MaxReadCount + 1' CountTooLarge { param($fx) Read-MemoryMap $fx.Maps.Huge -Count 0x7FFFFFC8 } Huge
+    Add-Case Read-MemoryMap 'count 2 GiB from 1 GiB' CountTooLarge { param($fx) Read-MemoryMap $fx.Maps.Huge -Offset 1GB -Count 2GB } Huge
+    Add-Case Read-MemoryMap 'count 3 GiB as a string' CountTooLarge { param($fx) Read-MemoryMap $fx.Maps.Huge -Count 3GB -AsString } Huge
+    Add-Case Read-MemoryMap 'PROT_NONE map' MapNotReadable { param($fx) Read-MemoryMap $fx.Maps.None } None
+    Add-Case Read-MemoryMap 'PROT_NONE map, one byte' MapNotReadable { param($fx) Read-MemoryMap $fx.Maps.None -Offset 4095 -Count 1 } None
+    Add-Case Read-MemoryMap 'PROT_NONE map as a string' MapNotReadable { param($fx) Read-MemoryMap $fx.Maps.None -AsString } None
+    Add-Case Read-MemoryMap 'write-only map' MapNotReadable { param($fx) Read-MemoryMap $fx.Maps.WriteOnly -Count 1 } WriteOnly
+    Add-Case Read-MemoryMap 'execute-only map' MapNotReadable { param($fx) Read-MemoryMap $fx.Maps.ExecOnly -Count 1 } ExecOnly
+    Add-Case Read-MemoryMap 'closed map' MapClosed { param($fx) Read-MemoryMap $fx.Maps.Closed } Closed
+    Add-Case Read-MemoryMap 'closed map as a string' MapClosed { param($fx) Read-MemoryMap $fx.Maps.Closed -AsString -Count 1 } Closed
+    Add-Case Read-MemoryMap 'closed file map' MapClosed { param($fx) Read-MemoryMap $fx.Maps.ClosedFile -Count 1 } ClosedFile
+    Add-Case Read-MemoryMap 'closed map with a bad offset (bounds first)' OffsetNegative { param($fx) Read-MemoryMap $fx.Maps.Closed -Offset -1 } Closed
+    Add-Case Read-MemoryMap 'truncated file, past the cut' FileTruncated { param($fx) Read-MemoryMap $fx.Maps.Truncated -Offset 5000 -Count 1 } Truncated
+    Add-Case Read-MemoryMap 'truncated file, whole map' FileTruncated { param($fx) Read-MemoryMap $fx.Maps.Truncated } Truncated
+    Add-Case Read-MemoryMap 'truncated file, straddling the cut' FileTruncated { param($fx) Read-MemoryMap $fx.Maps.Truncated -Offset 4990 -Count 20 -AsString } Truncated
+    Add-Case Read-MemoryMap 'null map' ParameterArgumentValidationError { Read-MemoryMap -InputObject $null }
+    Add-Case Read-MemoryMap 'null map from the pipeline' ParameterArgumentValidationError { $null | Read-MemoryMap }
+    Add-Case Read-MemoryMap 'text from the pipeline' InputObjectNotBound { 'text' | Read-MemoryMap }
+    Add-Case Read-MemoryMap 'number from the pipeline' InputObjectNotBound { 42 | Read-MemoryMap }
+    Add-Case Read-MemoryMap 'byte array from the pipeline' InputObjectNotBound { , [byte[]](1, 2) | Read-MemoryMap }
+    Add-Case Read-MemoryMap 'text as -InputObject' CannotConvertArgumentNoMessage { Read-MemoryMap -InputObject 'text' }
+    Add-Case Read-MemoryMap 'number as -InputObject' CannotConvertArgumentNoMessage { Read-MemoryMap -InputObject 42 }
+    Add-Case Read-MemoryMap 'two maps as -InputObject' CannotConvertArgument { param($fx) Read-MemoryMap -InputObject @($fx.Maps.Anon, $fx.Maps.Shared) } Anon
+    Add-Case Read-MemoryMap 'encoding name unknown' ParameterArgumentTransformationError { param($fx) Read-MemoryMap $fx.Maps.Anon -AsString -Encoding 'bogus' } Anon
+    Add-Case Read-MemoryMap 'encoding empty name' ParameterArgumentTransformationError { param($fx) Read-MemoryMap $fx.Maps.Anon -AsString -Encoding '' } Anon
+    Add-Case Read-MemoryMap 'encoding code page 99999 as text' ParameterArgumentTransformationError { param($fx) Read-MemoryMap $fx.Maps.Anon -AsString -Encoding '99999' } Anon
+    Add-Case Read-MemoryMap 'encoding code page 70000' ParameterArgumentTransformationError { param($fx) Read-MemoryMap $fx.Maps.Anon -AsString -Encoding ([int]70000) } Anon
+    Add-Case Read-MemoryMap 'encoding code page -5' ParameterArgumentTransformationError { param($fx) Read-MemoryMap $fx.Maps.Anon -AsString -Encoding ([int]-5) } Anon
+    # A null encoding must be refused at binding, not end in a NullReferenceException.
+    Add-Case Read-MemoryMap 'encoding null' ParameterArgumentValidationError, ParameterArgumentTransformationError { param($fx) Read-MemoryMap $fx.Maps.Anon -AsString -Encoding $null } Anon
+    Add-Case Read-MemoryMap 'encoding of the wrong type' CannotConvertArgumentNoMessage { param($fx) Read-MemoryMap $fx.Maps.Anon -AsString -Encoding ([datetime]::MinValue) } Anon
+    Add-Case Read-MemoryMap 'offset text' CannotConvertArgumentNoMessage { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset 'abc' } Anon
+    Add-Case Read-MemoryMap 'offset 1e30' CannotConvertArgumentNoMessage { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset 1e30 } Anon
+    Add-Case Read-MemoryMap 'count text' CannotConvertArgumentNoMessage { param($fx) Read-MemoryMap $fx.Maps.Anon -Count 'many' } Anon
+    Add-Case Read-MemoryMap 'unknown parameter' NamedParameterNotFound { param($fx) Read-MemoryMap $fx.Maps.Anon -Bogus } Anon
+    Add-Case Read-MemoryMap 'extra positional argument' PositionalParameterNotFound { param($fx) Read-MemoryMap $fx.Maps.Anon 10 } Anon
+
+    # ---- Write-MemoryMap ----
+    Add-Case Write-MemoryMap 'data null' ParameterArgumentValidationErrorNullNotAllowed { param($fx) Write-MemoryMap $fx.Maps.Anon -Data $null } Anon
+    Add-Case Write-MemoryMap 'data empty array' ParameterArgumentValidationErrorEmptyArrayNotAllowed { param($fx) Write-MemoryMap $fx.Maps.Anon -Data @() } Anon
+    Add-Case Write-MemoryMap 'data 256' CannotConvertArgumentNoMessage { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 256 } Anon
+    Add-Case Write-MemoryMap 'data -1' CannotConvertArgumentNoMessage { param($fx) Write-MemoryMap $fx.Maps.Anon -Data -1 } Anon
+    Add-Case Write-MemoryMap 'data text' CannotConvertArgumentNoMessage { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 'abc' } Anon
+    Add-Case Write-MemoryMap 'data with one value too large' CannotConvertArgumentNoMessage { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1, 2, 300 } Anon
+    Add-Case Write-MemoryMap 'data of the wrong type' CannotConvertArgumentNoMessage { param($fx) Write-MemoryMap $fx.Maps.Anon -Data ([datetime]::MinValue) } Anon
+    Add-Case Write-MemoryMap 'text empty' ParameterArgumentValidationErrorEmptyStringNotAllowed { param($fx) Write-MemoryMap $fx.Maps.Anon -Text '' } Anon
+    Add-Case Write-MemoryMap 'text null' ParameterArgumentValidationErrorNullNotAllowed { param($fx) Write-MemoryMap $fx.Maps.Anon -Text $null } Anon
+    Add-Case Write-MemoryMap 'data and text' AmbiguousParameterSet { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1 -Text 'a' } Anon
+    Add-Case Write-MemoryMap 'offset -1' OffsetNegative { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1 -Offset -1 } Anon
+    Add-Case Write-MemoryMap 'offset Int64.MinValue' OffsetNegative { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1 -Offset ([long]::MinValue) } Anon
+    Add-Case Write-MemoryMap 'offset at the end' RangeOutsideMap { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1 -Offset 4096 } Anon
+    Add-Case Write-MemoryMap 'two bytes at the last byte' RangeOutsideMap { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1, 2 -Offset 4095 } Anon
+    Add-Case Write-MemoryMap 'offset Int64.MaxValue' RangeOutsideMap { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1 -Offset ([long]::MaxValue) } Anon
+    Add-Case Write-MemoryMap 'data one byte longer than the map' RangeOutsideMap { param($fx) Write-MemoryMap $fx.Maps.Anon -Data ([byte[]]::new(4097)) } Anon
+    Add-Case Write-MemoryMap 'offset 1 and data as long as the map' RangeOutsideMap { param($fx) Write-MemoryMap $fx.Maps.Anon -Data ([byte[]]::new(4096)) -Offset 1 } Anon
+    Add-Case Write-MemoryMap 'text too long for the map' RangeOutsideMap { param($fx) Write-MemoryMap $fx.Maps.Anon -Text ('x' * 1025) -Encoding utf32 } Anon
+    Add-Case Write-MemoryMap 'past the end of a map with an offset into its file' RangeOutsideMap { param($fx) Write-MemoryMap $fx.Maps.FileOffset -Data 1, 2 -Offset 2999 } FileOffset
+    Add-Case Write-MemoryMap 'past the end of a 3 GiB map' RangeOutsideMap { param($fx) Write-MemoryMap $fx.Maps.Huge -Data 1 -Offset 3GB } Huge
+    Add-Case Write-MemoryMap 'read-only map, out of range (bounds first)' RangeOutsideMap { param($fx) Write-MemoryMap $fx.Maps.ReadOnly -Data 1 -Offset 5000 } ReadOnly
+    Add-Case Write-MemoryMap 'read-only map' MapNotWritable { param($fx) Write-MemoryMap $fx.Maps.ReadOnly -Data 1 } ReadOnly
+    Add-Case Write-MemoryMap 'read-only map, text' MapNotWritable { param($fx) Write-MemoryMap $fx.Maps.ReadOnly -Text 'abc' -Offset 4093 } ReadOnly
+    Add-Case Write-MemoryMap 'read-execute map' MapNotWritable { param($fx) Write-MemoryMap $fx.Maps.ReadExec -Data 1 } ReadExec
+    Add-Case Write-MemoryMap 'PROT_NONE map' MapNotWritable { param($fx) Write-MemoryMap $fx.Maps.None -Data 1 } None
+    Add-Case Write-MemoryMap 'execute-only map' MapNotWritable { param($fx) Write-MemoryMap $fx.Maps.ExecOnly -Data 1 } ExecOnly
+    Add-Case Write-MemoryMap 'shared file map opened read-only' MapNotWritable { param($fx) Write-MemoryMap $fx.Maps.FileRead -Data 1 } FileRead
+    Add-Case Write-MemoryMap 'closed map' MapClosed { param($fx) Write-MemoryMap $fx.Maps.Closed -Data 1 } Closed
+    Add-Case Write-MemoryMap 'closed map, text' MapClosed { param($fx) Write-MemoryMap $fx.Maps.Closed -Text 'x' } Closed
+    Add-Case Write-MemoryMap 'closed file map' MapClosed { param($fx) Write-MemoryMap $fx.Maps.ClosedFile -Data 1 } ClosedFile
+    Add-Case Write-MemoryMap 'truncated file, past the cut' FileTruncated { param($fx) Write-MemoryMap $fx.Maps.Truncated -Data 1 -Offset 5000 } Truncated
+    Add-Case Write-MemoryMap 'truncated file, straddling the cut' FileTruncated { param($fx) Write-MemoryMap $fx.Maps.Truncated -Data 1, 2, 3 -Offset 4999 } Truncated
+    Add-Case Write-MemoryMap 'encoding name unknown' ParameterArgumentTransformationError { param($fx) Write-MemoryMap $fx.Maps.Anon -Text 'a' -Encoding 'bogus' } Anon
+    Add-Case Write-MemoryMap 'encoding code page 99999' ParameterArgumentTransformationError { param($fx) Write-MemoryMap $fx.Maps.Anon -Text 'a' -Encoding ([int]99999) } Anon
+    Add-Case Write-MemoryMap 'encoding null' ParameterArgumentValidationError, ParameterArgumentTransformationError { param($fx) Write-MemoryMap $fx.Maps.Anon -Text 'a' -Encoding $null } Anon
+    Add-Case Write-MemoryMap 'null map' ParameterArgumentValidationError { Write-MemoryMap -InputObject $null -Data 1 }
+    Add-Case Write-MemoryMap 'text from the pipeline' InputObjectNotBound { 'text' | Write-MemoryMap -Data 1 }
+    Add-Case Write-MemoryMap 'number from the pipeline' InputObjectNotBound { 42 | Write-MemoryMap -Data 1 }
+    Add-Case Write-MemoryMap 'text as -InputObject' CannotConvertArgumentNoMessage { Write-MemoryMap -InputObject 'text' -Data 1 }
+    Add-Case Write-MemoryMap 'offset text' CannotConvertArgumentNoMessage { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1 -Offset 'abc' } Anon
+    Add-Case Write-MemoryMap 'unknown parameter' NamedParameterNotFound { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1 -Bogus } Anon
+
+    # ---- Set-MemoryMapProtection ----
+    Add-Case Set-MemoryMapProtection 'protection name unknown' CannotConvertArgumentNoMessage { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection Bogus } Anon
+    Add-Case Set-MemoryMapProtection 'protection 8' CannotConvertArgumentNoMessage { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection 8 } Anon
+    Add-Case Set-MemoryMapProtection 'protection -1' CannotConvertArgumentNoMessage { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection -1 } Anon
+    Add-Case Set-MemoryMapProtection 'protection 255' CannotConvertArgumentNoMessage { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection 255 } Anon
+    Add-Case Set-MemoryMapProtection 'protection Read,Bogus' CannotConvertArgumentNoMessage { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection 'Read,Bogus' } Anon
+    Add-Case Set-MemoryMapProtection 'protection empty string' CannotConvertArgumentNoMessage { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection '' } Anon
+    Add-Case Set-MemoryMapProtection 'protection null' ParameterArgumentValidationErrorNullNotAllowed { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection $null } Anon
+    Add-Case Set-MemoryMapProtection 'Write,Execute without the switch' WriteExecuteRefused { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection Write, Execute } Anon
+    Add-Case Set-MemoryMapProtection 'Read,Write,Execute without the switch' WriteExecuteRefused { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection Read, Write, Execute } Anon
+    Add-Case Set-MemoryMapProtection 'W+X on a read-only map' WriteExecuteRefused { param($fx) Set-MemoryMapProtection $fx.Maps.ReadOnly -Protection Write, Execute } ReadOnly
+    Add-Case Set-MemoryMapProtection 'W+X on a file map' WriteExecuteRefused { param($fx) Set-MemoryMapProtection $fx.Maps.FileShared -Protection Read, Write, Execute } FileShared
+    Add-Case Set-MemoryMapProtection 'W+X with -AllowWriteExecute:$false' WriteExecuteRefused { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection 6 -AllowWriteExecute:$false } Anon
+    Add-Case Set-MemoryMapProtection 'W+X on a closed map (checked first)' WriteExecuteRefused { param($fx) Set-MemoryMapProtection $fx.Maps.Closed -Protection Write, Execute } Closed
+    Add-Case Set-MemoryMapProtection 'closed map' MapClosed { param($fx) Set-MemoryMapProtection $fx.Maps.Closed -Protection Read } Closed
+    Add-Case Set-MemoryMapProtection 'closed file map' MapClosed { param($fx) Set-MemoryMapProtection $fx.Maps.ClosedFile -Protection None } ClosedFile
+    Add-Case Set-MemoryMapProtection 'Read,Write on a shared file opened read-only' ProtectionDenied { param($fx) Set-MemoryMapProtection $fx.Maps.FileRead -Protection Read, Write } FileRead
+    Add-Case Set-MemoryMapProtection 'Write on a shared file opened read-only' ProtectionDenied { param($fx) Set-MemoryMapProtection $fx.Maps.FileRead -Protection Write } FileRead
+    # The OS refuses Write (the file is open read-only), not Execute: ProtectionDenied, as for Read,Write.
+    Add-Case Set-MemoryMapProtection 'RWX allowed on a shared file opened read-only' ProtectionDenied { param($fx) Set-MemoryMapProtection $fx.Maps.FileRead -Protection Read, Write, Execute -AllowWriteExecute } FileRead
+    Add-Case Set-MemoryMapProtection 'null map' ParameterArgumentValidationError { Set-MemoryMapProtection -InputObject $null -Protection Read }
+    Add-Case Set-MemoryMapProtection 'text from the pipeline' InputObjectNotBound { 'text' | Set-MemoryMapProtection -Protection Read }
+    Add-Case Set-MemoryMapProtection 'number from the pipeline' InputObjectNotBound { 42 | Set-MemoryMapProtection -Protection Read }
+    Add-Case Set-MemoryMapProtection 'text as -InputObject' CannotConvertArgumentNoMessage { Set-MemoryMapProtection -InputObject 'text' -Protection Read }
+    Add-Case Set-MemoryMapProtection 'two maps as -InputObject' CannotConvertArgument { param($fx) Set-MemoryMapProtection -InputObject @($fx.Maps.Anon, $fx.Maps.Shared) -Protection Read } Anon
+    Add-Case Set-MemoryMapProtection 'unknown parameter' NamedParameterNotFound { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection Read -Bogus } Anon
+
+    # ---- Sync-MemoryMap ----
+    Add-Case Sync-MemoryMap 'offset -1' OffsetNegative { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Offset -1 } FileShared
+    Add-Case Sync-MemoryMap 'offset Int64.MinValue' OffsetNegative { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Offset ([long]::MinValue) -Count 1 } FileShared
+    Add-Case Sync-MemoryMap 'count -1' CountNegative { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Count -1 } FileShared
+    Add-Case Sync-MemoryMap 'count Int64.MinValue, async' CountNegative { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Count ([long]::MinValue) -Async } FileShared
+    Add-Case Sync-MemoryMap 'offset one past the end' RangeOutsideMap { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Offset 8193 } FileShared
+    Add-Case Sync-MemoryMap 'offset 1 and count = size' RangeOutsideMap { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Offset 1 -Count 8192 } FileShared
+    Add-Case Sync-MemoryMap 'count Int64.MaxValue' RangeOutsideMap { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Count ([long]::MaxValue) } FileShared
+    Add-Case Sync-MemoryMap 'offset + count overflowing Int64' RangeOutsideMap { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Offset ([long]::MaxValue) -Count ([long]::MaxValue) -Invalidate } FileShared
+    Add-Case Sync-MemoryMap 'range outside anonymous memory' RangeOutsideMap { param($fx) Sync-MemoryMap $fx.Maps.Anon -Offset 4000 -Count 100 } Anon
+    Add-Case Sync-MemoryMap 'range outside a map with an offset into its file' RangeOutsideMap { param($fx) Sync-MemoryMap $fx.Maps.FileOffset -Offset 3000 -Count 1 } FileOffset
+    Add-Case Sync-MemoryMap 'closed map' MapClosed { param($fx) Sync-MemoryMap $fx.Maps.Closed } Closed
+    Add-Case Sync-MemoryMap 'closed file map' MapClosed { param($fx) Sync-MemoryMap $fx.Maps.ClosedFile -Async } ClosedFile
+    Add-Case Sync-MemoryMap 'truncated file, whole map' FileTruncated { param($fx) Sync-MemoryMap $fx.Maps.Truncated } Truncated
+    Add-Case Sync-MemoryMap 'truncated file, past the cut' FileTruncated { param($fx) Sync-MemoryMap $fx.Maps.Truncated -Offset 8000 -Count 10 } Truncated
+    Add-Case Sync-MemoryMap 'null map' ParameterArgumentValidationError { Sync-MemoryMap -InputObject $null }
+    Add-Case Sync-MemoryMap 'text from the pipeline' InputObjectNotBound { 'text' | Sync-MemoryMap }
+    Add-Case Sync-MemoryMap 'number from the pipeline' InputObjectNotBound { 42 | Sync-MemoryMap }
+    Add-Case Sync-MemoryMap 'text as -InputObject' CannotConvertArgumentNoMessage { Sync-MemoryMap -InputObject 'text' }
+    Add-Case Sync-MemoryMap 'offset text' CannotConvertArgumentNoMessage { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Offset 'abc' } FileShared
+    Add-Case Sync-MemoryMap 'unknown parameter' NamedParameterNotFound { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Bogus } FileShared
+
+    # ---- Close-MemoryMap ----
+    Add-Case Close-MemoryMap 'null map' ParameterArgumentValidationError { Close-MemoryMap $null }
+    Add-Case Close-MemoryMap 'array holding null' ParameterArgumentValidationError { Close-MemoryMap @($null) }
+    Add-Case Close-MemoryMap 'a map and null (closes neither)' ParameterArgumentValidationError { param($fx) Close-MemoryMap @($fx.Maps.Sentinel, $null) } Sentinel
+    Add-Case Close-MemoryMap 'text from the pipeline' InputObjectNotBound { 'text' | Close-MemoryMap }
+    Add-Case Close-MemoryMap 'number from the pipeline' InputObjectNotBound { 42 | Close-MemoryMap }
+    Add-Case Close-MemoryMap 'date from the pipeline' InputObjectNotBound { [datetime]::MinValue | Close-MemoryMap }
+    Add-Case Close-MemoryMap 'text as -InputObject' CannotConvertArgumentNoMessage { Close-MemoryMap -InputObject 'text' }
+    Add-Case Close-MemoryMap 'id text' CannotConvertArgumentNoMessage { Close-MemoryMap -Id 'abc' }
+    Add-Case Close-MemoryMap 'id 2^31' CannotConvertArgumentNoMessage { Close-MemoryMap -Id 2147483648 }
+    Add-Case Close-MemoryMap 'id -2^31 - 1' CannotConvertArgumentNoMessage { Close-MemoryMap -Id -2147483649 }
+    Add-Case Close-MemoryMap 'id null' ParameterArgumentValidationErrorNullNotAllowed { Close-MemoryMap -Id $null }
+    Add-Case Close-MemoryMap 'id empty array' ParameterArgumentValidationErrorEmptyArrayNotAllowed { Close-MemoryMap -Id @() }
+    Add-Case Close-MemoryMap 'id -1' MapNotFound { Close-MemoryMap -Id -1 }
+    Add-Case Close-MemoryMap 'id 0' MapNotFound { Close-MemoryMap -Id 0 }
+    Add-Case Close-MemoryMap 'id Int32.MaxValue' MapNotFound { Close-MemoryMap -Id ([int]::MaxValue) }
+    Add-Case Close-MemoryMap 'id Int32.MinValue' MapNotFound { Close-MemoryMap -Id ([int]::MinValue) }
+    Add-Case Close-MemoryMap 'id of a closed map' MapNotFound { param($fx) Close-MemoryMap -Id $fx.Maps.Closed.Id } Closed
+    Add-Case Close-MemoryMap '-InputObject and -Id' AmbiguousParameterSet { param($fx) Close-MemoryMap -InputObject $fx.Maps.Sentinel -Id $fx.Maps.Sentinel.Id } Sentinel
+    Add-Case Close-MemoryMap 'unknown parameter' NamedParameterNotFound { param($fx) Close-MemoryMap $fx.Maps.Sentinel -Bogus } Sentinel
+
+    # ---- Get-MemoryMap ----
+    Add-Case Get-MemoryMap 'id -1' MapNotFound { Get-MemoryMap -Id -1 }
+    Add-Case Get-MemoryMap 'id 0' MapNotFound { Get-MemoryMap -Id 0 }
+    Add-Case Get-MemoryMap 'id Int32.MaxValue' MapNotFound { Get-MemoryMap -Id ([int]::MaxValue) }
+    Add-Case Get-MemoryMap 'id Int32.MinValue' MapNotFound { Get-MemoryMap ([int]::MinValue) }
+    Add-Case Get-MemoryMap 'id of a closed map' MapNotFound { param($fx) Get-MemoryMap -Id $fx.Maps.Closed.Id }
+    Add-Case Get-MemoryMap 'id text' CannotConvertArgumentNoMessage { Get-MemoryMap -Id 'abc' }
+    Add-Case Get-MemoryMap 'id 2^31' CannotConvertArgumentNoMessage { Get-MemoryMap -Id 2147483648 }
+    Add-Case Get-MemoryMap 'id of the wrong type' CannotConvertArgumentNoMessage { Get-MemoryMap -Id ([datetime]::MinValue) }
+    Add-Case Get-MemoryMap 'text from the pipeline' InputObjectNotBound { 'text' | Get-MemoryMap }
+    Add-Case Get-MemoryMap 'number from the pipeline' InputObjectNotBound { 42 | Get-MemoryMap }
+    Add-Case Get-MemoryMap 'a map from the pipeline' InputObjectNotBound { param($fx) $fx.Maps.Sentinel | Get-MemoryMap } Sentinel
+    Add-Case Get-MemoryMap 'unknown parameter' NamedParameterNotFound { Get-MemoryMap -Bogus }
+    Add-Case Get-MemoryMap 'extra positional argument' PositionalParameterNotFound { Get-MemoryMap 1 2 }
+
+    return $cases.ToArray()
+}
+
+function Invoke-BadInputCase {
+    # Runs one case with errors terminating; returns the ErrorRecord (or $null) and closes any map it emitted.
+    param([Parameter(Mandatory)] [hashtable] $Case, [Parameter(Mandatory)] $Fixture)
+    $record = $null
+    $output = [Collections.Generic.List[object]]::new()
+    $ErrorActionPreference = 'Stop'
+    try {
+        & $Case.Run $Fixture | ForEach-Object { $output.Add($_) }
+    }
+    catch {
+        $record = $_
+    }
+    foreach ($item in $output) {
+        if ($item -is [Mman.MemoryMap]) { $item.Dispose() }
+    }
+    return $record
+}
