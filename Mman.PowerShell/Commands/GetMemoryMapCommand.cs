@@ -37,9 +37,7 @@ namespace Mman.Commands
                 MemoryMap map = MemoryMapRegistry.Find(id);
                 if (map == null)
                 {
-                    WriteError(MemoryMapErrorRecord.Create(
-                        "MapNotFound", ErrorCategory.ObjectNotFound,
-                        "No open memory map has Id " + id + ". Get-MemoryMap lists the open maps.", id));
+                    WriteError(MemoryMapErrorRecord.MapNotFound(id));
                     continue;
                 }
 

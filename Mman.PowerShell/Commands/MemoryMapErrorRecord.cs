@@ -68,6 +68,11 @@ namespace Mman.Commands
             return new ErrorRecord(exception, errorId, category, target);
         }
 
+        /// <summary>The error for an -Id that names no open map.</summary>
+        internal static ErrorRecord MapNotFound(int id) => Create(
+            "MapNotFound", ErrorCategory.ObjectNotFound,
+            "No open memory map has Id " + id + ". Get-MemoryMap lists the open maps.", id);
+
         private static ErrorCategory CategoryOf(MemoryMapException exception)
         {
             switch (exception.Error)
