@@ -346,6 +346,23 @@ Describe 'Mman help' -Tag CI {
             ([xml](Get-Content -LiteralPath $maml -Raw)).helpItems.command.details.name | Sort-Object |
                 Should -Be $exported
         }
+
+        It 'Should give Get-Help -Online no relative link to trip over (every related link URI is empty or absolute)' {
+            # Get-Help -Online takes the first related link with a URI and fails on a relative one
+            # ("The specified URI New-MemoryMap.md is not valid"); PlatyPS -Update fails the same way.
+            $maml = Join-Path (Split-Path -Parent $script:ModulePath) 'en-US/Mman.PowerShell.dll-Help.xml'
+            $ns = @{ maml = 'http://schemas.microsoft.com/maml/2004/10' }
+            $uris = @(Select-Xml -LiteralPath $maml -XPath '//maml:navigationLink/maml:uri' -Namespace $ns | ForEach-Object { $_.Node.InnerText })
+            $uris.Count | Should -BeGreaterThan 0
+            $uris | Where-Object { $_ -and -not [uri]::IsWellFormedUriString($_, 'Absolute') } | Should -BeNullOrEmpty
+        }
+
+        It 'Should answer Get-Help -Online with the no-address message, not an invalid-URI error' {
+            $err = $null
+            try { Get-Help New-MemoryMap -Online -ErrorAction Stop } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.Exception.Message | Should -Not -Match 'is not valid'
+        }
     }
 
     Context 'The about_Mman topic' {
@@ -430,7 +447,7 @@ Describe 'Mman help' -Tag CI {
                 $page.$section | Should -Not -BeNullOrEmpty -Because "the $section section should be filled in"
                 $page.$section | Should -Not -Match '\{\{' -Because "the $section section should not be a placeholder"
             }
-            $page.RelatedLinks | Should -Match '\[about_Mman\]\(about_Mman\.md\)'
+            $page.RelatedLinks | Should -Match '\[about_Mman\]\(\)'
         }
 
         It 'Should have at least three examples' {
