@@ -61,6 +61,8 @@ function Invoke-Build {
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $ModuleOut
     Copy-Item (Join-Path $bin 'Mman.PowerShell.dll') $ModuleOut
+    # System.Memory and what it needs, for Windows PowerShell 5.1 (PowerShell 7 uses its own).
+    Get-ChildItem $bin -Filter 'System.*.dll' | Copy-Item -Destination $ModuleOut
     Copy-Item (Join-Path $Root 'Mman.psd1'), (Join-Path $Root 'Mman.psm1') $ModuleOut
     Copy-Item (Join-Path $Root 'Mman.PowerShell/Mman.Format.ps1xml') $ModuleOut
     $help = Join-Path $Root 'Mman.PowerShell/en-US'

@@ -55,7 +55,7 @@ namespace Mman.Tests.Core
             Assert.Equal(MemoryMapKind.Anonymous, map.Kind);
             Assert.Equal(s_page + 1, map.Size);
             Assert.Null(map.Path);
-            Assert.Equal(0, map.Offset);
+            Assert.Equal(0, map.FileOffset);
             Assert.Equal(MemoryProtection.Read | MemoryProtection.Write, map.Protection);
             Assert.Equal(MapSharing.Private, map.Sharing);
             Assert.True(map.IsValid);

@@ -21,7 +21,7 @@ namespace Mman.Tests.Core
 
             Assert.Equal(MemoryMapKind.File, map.Kind);
             Assert.Equal(path, map.Path);
-            Assert.Equal(0, map.Offset);
+            Assert.Equal(0, map.FileOffset);
             Assert.Equal(1000, map.Size);
             Assert.Equal(MemoryProtection.Read, map.Protection);
             Assert.Equal(MapSharing.Shared, map.Sharing);
@@ -124,7 +124,7 @@ namespace Mman.Tests.Core
 
             using MemoryMap map = MemoryMap.OpenFile(path, offset);
 
-            Assert.Equal(offset, map.Offset);
+            Assert.Equal(offset, map.FileOffset);
             Assert.Equal(PatternFileLength - offset, map.Size);
             Assert.Equal(file[offset], map.Read(0, 1)[0]);
             Assert.Equal(file[PatternFileLength - 1], map.Read(map.Size - 1, 1)[0]);
@@ -196,7 +196,7 @@ namespace Mman.Tests.Core
             map.Write(1000, written);
             map.Sync();
 
-            Assert.Equal(markerAt, map.Offset);
+            Assert.Equal(markerAt, map.FileOffset);
             Assert.Equal(marker, seen);
             Assert.Equal(new byte[8], map.Read(marker.Length, 8));
             byte[] onDisk = new byte[written.Length];

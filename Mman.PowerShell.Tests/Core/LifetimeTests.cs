@@ -77,7 +77,7 @@ namespace Mman.Tests.Core
             Assert.Equal(IntPtr.Zero, map.Address);
             Assert.Equal(id, map.Id);
             Assert.Equal(97, map.Size);
-            Assert.Equal(3, map.Offset);
+            Assert.Equal(3, map.FileOffset);
             Assert.Equal(path, map.Path);
             Assert.Equal("MemoryMap " + id + ": File " + path + ", 97 bytes, Read, Shared, closed", map.ToString());
         }

@@ -31,7 +31,7 @@ Describe 'New-MemoryMap' -Tag CI {
             $map.Path | Should -BeNullOrEmpty
         }
         It 'Should have offset 0' {
-            $map.Offset | Should -Be 0
+            $map.FileOffset | Should -Be 0
         }
         It 'Should be valid' {
             $map.IsValid | Should -BeTrue
@@ -227,7 +227,7 @@ Describe 'New-MemoryMap' -Tag CI {
             $map.Path | Should -Be $file
         }
         It 'Should start at offset 0' {
-            $map.Offset | Should -Be 0
+            $map.FileOffset | Should -Be 0
         }
         It 'Should map the whole file' {
             $map.Size | Should -Be 10000
@@ -257,7 +257,7 @@ Describe 'New-MemoryMap' -Tag CI {
         }
 
         It 'Should record the offset' {
-            $map.Offset | Should -Be 100
+            $map.FileOffset | Should -Be 100
         }
         It 'Should map the rest of the file' {
             $map.Size | Should -Be 9900
@@ -367,7 +367,7 @@ Describe 'New-MemoryMap' -Tag CI {
         }
 
         It 'Should record an offset past 4 GiB' {
-            $map.Offset | Should -Be ([long]4.5GB - 7)
+            $map.FileOffset | Should -Be ([long]4.5GB - 7)
         }
         It 'Should read the marker where the file has it' {
             (Read-MemoryMap $map -Offset 7 -Count 4) | Should -Be @(0x4D, 0x4D, 0x41, 0x4E)

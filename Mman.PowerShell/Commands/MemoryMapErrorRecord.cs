@@ -19,7 +19,8 @@ namespace Mman.Commands
             || exception is InvalidOperationException
             || exception is IOException
             || exception is UnauthorizedAccessException
-            || exception is NotSupportedException;
+            || exception is NotSupportedException
+            || exception is InvalidCastException;
 
         internal static ErrorRecord From(Exception exception, object target)
         {
@@ -51,6 +52,8 @@ namespace Mman.Commands
                     return new ErrorRecord(e, "PathNotValid", ErrorCategory.InvalidArgument, target);
                 case ArgumentException e:
                     return new ErrorRecord(e, "InvalidArgument", ErrorCategory.InvalidArgument, target);
+                case InvalidCastException e:
+                    return new ErrorRecord(e, "ValueNotConvertible", ErrorCategory.InvalidArgument, target);
                 default:
                     return new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, target);
             }

@@ -5,29 +5,36 @@ using System.Text;
 namespace Mman.Commands
 {
     /// <summary>
-    /// Reads bytes from a map and emits them as one byte[] (or, with -AsString, as one string).
+    /// Reads from a map: one byte[] (default), one string (-AsString) or one typed array (-As), at one
+    /// offset or gathered from many.
     /// </summary>
     [Cmdlet(VerbsCommunications.Read, "MemoryMap", DefaultParameterSetName = BytesSet)]
     [OutputType(typeof(byte[]), ParameterSetName = new[] { BytesSet })]
     [OutputType(typeof(string), ParameterSetName = new[] { StringSet })]
+    [OutputType(typeof(Array), ParameterSetName = new[] { TypedSet })]
     public sealed class ReadMemoryMapCommand : PSCmdlet
     {
         private const string BytesSet = "Bytes";
         private const string StringSet = "String";
+        private const string TypedSet = "Typed";
 
         #region Parameters
 
-        /// <summary>The map to read.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        /// <summary>The map to read; by property name it binds a Map property, as Find-MemoryMap's results have.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Map")]
         [ValidateNotNull]
         public MemoryMap InputObject { get; set; }
 
-        /// <summary>Where in the map to start reading. Default 0.</summary>
-        [Parameter]
-        public long Offset { get; set; }
+        /// <summary>Where in the map to read, in bytes. Several offsets gather from each in one call. Default 0.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public long[] Offset { get; set; } = { 0 };
 
-        /// <summary>How many bytes to read. Default: from -Offset to the end of the map.</summary>
+        /// <summary>
+        /// How much to read: bytes, or elements with -As, at each offset. Default: to the end of the map
+        /// from a single offset, one element per offset when there are several.
+        /// </summary>
         [Parameter]
         public long Count { get; set; }
 
@@ -42,6 +49,14 @@ namespace Mman.Commands
         [ArgumentCompleter(typeof(EncodingArgumentCompleter))]
         public Encoding Encoding { get; set; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
+        /// <summary>Read elements of this type and emit one typed array.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = TypedSet)]
+        public MemoryMapValueType As { get; set; }
+
+        /// <summary>The elements are stored big-endian (most significant byte first).</summary>
+        [Parameter(ParameterSetName = TypedSet)]
+        public SwitchParameter BigEndian { get; set; }
+
         #endregion
 
         #region Overrides
@@ -50,18 +65,26 @@ namespace Mman.Commands
         protected override void ProcessRecord()
         {
             MemoryMap map = InputObject;
-            long count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : Math.Max(0, map.Size - Offset);
             try
             {
-                byte[] bytes = ReadRange(map, count);
-                if (AsString)
+                if (ParameterSetName == TypedSet)
                 {
-                    WriteObject(Encoding.GetString(bytes));
+                    WriteObject(ReadTyped(map), enumerateCollection: false);
+                    return;
                 }
-                else
+
+                foreach (long offset in Offset)
                 {
-                    // One byte[] as one object: enumerating it would send every byte down the pipeline.
-                    WriteObject(bytes, enumerateCollection: false);
+                    byte[] bytes = ReadRange(map, offset, CountOrRest(map, offset, 1));
+                    if (AsString)
+                    {
+                        WriteObject(Encoding.GetString(bytes));
+                    }
+                    else
+                    {
+                        // One byte[] as one object: enumerating it would send every byte down the pipeline.
+                        WriteObject(bytes, enumerateCollection: false);
+                    }
                 }
             }
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
@@ -72,18 +95,36 @@ namespace Mman.Commands
 
         #endregion
 
-        private byte[] ReadRange(MemoryMap map, long count)
+        private long CountOrRest(MemoryMap map, long offset, int elementSize) =>
+            MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : Math.Max(0, map.Size - offset) / elementSize;
+
+        private Array ReadTyped(MemoryMap map)
+        {
+            int size = TypedAccess.SizeOf(As);
+            long count = Offset.Length == 1 ? CountOrRest(map, Offset[0], size)
+                : MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : 1;
+            if (count > int.MaxValue)
+            {
+                throw new MemoryMapArgumentException(
+                    MemoryMapError.CountTooLarge,
+                    "Count " + count + " is more elements than one array can hold; read the range in smaller pieces.",
+                    nameof(Count));
+            }
+
+            return TypedAccess.Gather(map, As, Offset, (int)Math.Max(count, int.MinValue), BigEndian);
+        }
+
+        private byte[] ReadRange(MemoryMap map, long offset, long count)
         {
             if (count < ChunkedCopy.ProgressThreshold || count > MemoryMap.MaxReadCount)
             {
                 // The core checks the range, the size and the protection in one call.
-                return map.Read(Offset, count);
+                return map.Read(offset, count);
             }
 
             // Check the whole range before allocating and copying anything.
-            map.CheckOffsetAndCount(Offset, count);
+            map.CheckOffsetAndCount(offset, count);
             var bytes = new byte[count];
-            long offset = Offset;
             ChunkedCopy.Run(this, "Read-MemoryMap: map " + map.Id, count, (done, length) => map.Read(offset + done, bytes, (int)done, length));
             return bytes;
         }

@@ -5,7 +5,8 @@ using System.Text;
 namespace Mman.Commands
 {
     /// <summary>
-    /// Writes bytes (-Data) or encoded text (-Text) into a map at an offset.
+    /// Writes bytes (-Data), encoded text (-Text) or typed values (-Value -As) into a map, at one offset
+    /// or scattered over many.
     /// </summary>
     [Cmdlet(VerbsCommunications.Write, "MemoryMap", DefaultParameterSetName = DataSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(MemoryMap))]
@@ -13,6 +14,7 @@ namespace Mman.Commands
     {
         private const string DataSet = "Data";
         private const string TextSet = "Text";
+        private const string ValueSet = "Value";
 
         #region Parameters
 
@@ -37,9 +39,26 @@ namespace Mman.Commands
         [ArgumentCompleter(typeof(EncodingArgumentCompleter))]
         public Encoding Encoding { get; set; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
-        /// <summary>Where in the map to start writing. Default 0.</summary>
+        /// <summary>A value or array of values to write as elements of the -As type.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ValueSet)]
+        [ValidateNotNull]
+        public object Value { get; set; }
+
+        /// <summary>The element type -Value is written as.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ValueSet)]
+        public MemoryMapValueType As { get; set; }
+
+        /// <summary>Store the elements big-endian (most significant byte first).</summary>
+        [Parameter(ParameterSetName = ValueSet)]
+        public SwitchParameter BigEndian { get; set; }
+
+        /// <summary>
+        /// Where in the map to write, in bytes. Default 0. With several offsets, -Data and -Text are
+        /// written at each, and -Value's elements are split evenly over them.
+        /// </summary>
         [Parameter]
-        public long Offset { get; set; }
+        [ValidateNotNullOrEmpty]
+        public long[] Offset { get; set; } = { 0 };
 
         /// <summary>Emit the map after writing, for the next command in the pipeline.</summary>
         [Parameter]
@@ -49,28 +68,27 @@ namespace Mman.Commands
 
         #region Overrides
 
-        /// <summary>Writes the bytes into each map.</summary>
+        /// <summary>Writes into each map.</summary>
         protected override void ProcessRecord()
         {
             MemoryMap map = InputObject;
-            byte[] bytes = ParameterSetName == TextSet ? Encoding.GetBytes(Text) : Data;
-            if (!ShouldProcess(map.ToString(), "Write " + bytes.Length + " bytes at offset " + Offset))
+            string where = Offset.Length == 1 ? "at offset " + Offset[0] : "at " + Offset.Length + " offsets";
+            byte[] bytes = ParameterSetName == ValueSet ? null : Bytes();
+            string what = bytes == null ? "Write values as " + As : "Write " + bytes.Length + " bytes";
+            if (!ShouldProcess(map.ToString(), what + " " + where))
             {
                 return;
             }
 
             try
             {
-                long offset = Offset;
-                if (bytes.Length < ChunkedCopy.ProgressThreshold)
+                if (ParameterSetName == ValueSet)
                 {
-                    map.Write(offset, bytes);
+                    TypedAccess.Scatter(map, As, Offset, Value, BigEndian);
                 }
                 else
                 {
-                    // Check the whole range before writing anything, so a failure leaves the map as it was.
-                    map.CheckOffsetAndCount(offset, bytes.Length);
-                    ChunkedCopy.Run(this, "Write-MemoryMap: map " + map.Id, bytes.Length, (done, length) => map.Write(offset + done, bytes, (int)done, length));
+                    WriteBytes(map, bytes);
                 }
 
                 if (PassThru)
@@ -85,5 +103,28 @@ namespace Mman.Commands
         }
 
         #endregion
+
+        private byte[] Bytes() => ParameterSetName == TextSet ? Encoding.GetBytes(Text) : Data;
+
+        private void WriteBytes(MemoryMap map, byte[] bytes)
+        {
+            // Check every range before writing anything, so a failure leaves the map as it was.
+            foreach (long offset in Offset)
+            {
+                map.CheckOffsetAndCount(offset, bytes.Length);
+            }
+
+            foreach (long offset in Offset)
+            {
+                if (bytes.Length < ChunkedCopy.ProgressThreshold)
+                {
+                    map.Write(offset, bytes);
+                }
+                else
+                {
+                    ChunkedCopy.Run(this, "Write-MemoryMap: map " + map.Id, bytes.Length, (done, length) => map.Write(offset + done, bytes, (int)done, length));
+                }
+            }
+        }
     }
 }

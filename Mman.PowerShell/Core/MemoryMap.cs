@@ -17,7 +17,7 @@ namespace Mman
     /// exclusive one, so a protection change or a close racing a read on another thread can never
     /// pull the memory from under it. A map nobody closes is unmapped by its handle's finalizer.
     /// </remarks>
-    public sealed class MemoryMap : IDisposable
+    public sealed partial class MemoryMap : IDisposable
     {
         /// <summary>The largest byte array .NET allows, the most one <see cref="Read(long, long)"/> returns.</summary>
         public const int MaxReadCount = 0x7FFFFFC7;
@@ -48,7 +48,7 @@ namespace Mman
             Id = MemoryMapRegistry.NextId();
             Kind = kind;
             Path = path;
-            Offset = offset;
+            FileOffset = offset;
             Size = size;
             Sharing = sharing;
             MemoryMapRegistry.Add(this);
@@ -63,8 +63,11 @@ namespace Mman
         /// <summary>The full path of the mapped file, or null for anonymous memory.</summary>
         public string Path { get; }
 
-        /// <summary>Where in the file the map starts (0 for anonymous memory).</summary>
-        public long Offset { get; }
+        /// <summary>
+        /// Where in the file the map starts (0 for anonymous memory). Not called Offset: piping a map
+        /// into Read-MemoryMap would bind it to -Offset by property name.
+        /// </summary>
+        public long FileOffset { get; }
 
         /// <summary>The number of bytes mapped; valid offsets are 0 to Size - 1.</summary>
         public long Size { get; }
@@ -398,7 +401,7 @@ namespace Mman
             // Touching a page past the end of a file raises SIGBUS, so check the file's length first.
             // (Another process can still truncate it between this check and the copy: on Linux the
             // copy itself then fails safely, see NativeMapper.CopyFromFileMap.)
-            if (_file != null && count > 0 && Offset + offset + count > _file.Length)
+            if (_file != null && count > 0 && FileOffset + offset + count > _file.Length)
             {
                 throw Truncated(offset, count);
             }
@@ -414,7 +417,7 @@ namespace Mman
                 string.Format(
                     CultureInfo.InvariantCulture,
                     "The file '{0}' is now {1} bytes; the map covers file offsets {2}..{3}, and offset {4} with count {5} reaches past the file's end. Use the first {6} bytes of the map, or close it and map the file again.",
-                    Path, fileLength, Offset, Offset + Size - 1, offset, count, Math.Max(0, fileLength - Offset)));
+                    Path, fileLength, FileOffset, FileOffset + Size - 1, offset, count, Math.Max(0, fileLength - FileOffset)));
         }
 
         private void ThrowIfClosed()

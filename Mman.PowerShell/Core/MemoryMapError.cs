@@ -27,6 +27,12 @@ namespace Mman
         /// <summary>The file has no bytes to map.</summary>
         FileEmpty,
 
+        /// <summary>Values for a scattered write do not split evenly over its offsets, or a batch has no offsets.</summary>
+        BatchMismatch,
+
+        /// <summary>A search pattern is empty.</summary>
+        PatternEmpty,
+
         /// <summary>A read asks for more bytes than one .NET array can hold.</summary>
         CountTooLarge,
 

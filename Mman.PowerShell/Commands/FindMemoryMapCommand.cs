@@ -1,0 +1,149 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+using System.Text;
+
+namespace Mman.Commands
+{
+    /// <summary>
+    /// Searches a map, or a range of it, for a byte pattern or text, and emits where it is found.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Find, "MemoryMap", DefaultParameterSetName = PatternSet)]
+    [OutputType(typeof(MemoryMapMatch))]
+    public sealed class FindMemoryMapCommand : PSCmdlet
+    {
+        private const string PatternSet = "Pattern";
+        private const string TextSet = "Text";
+
+        // Ranges searched in windows of this size, with progress between them and a prompt stop on Ctrl+C.
+        private const long Window = 64L << 20;
+
+        #region Parameters
+
+        /// <summary>The map to search.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Alias("Map")]
+        [ValidateNotNull]
+        public MemoryMap InputObject { get; set; }
+
+        /// <summary>The bytes to find.</summary>
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = PatternSet)]
+        [ValidateNotNullOrEmpty]
+        public byte[] Pattern { get; set; }
+
+        /// <summary>Text to find, encoded with -Encoding.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = TextSet)]
+        [ValidateNotNullOrEmpty]
+        public string Text { get; set; }
+
+        /// <summary>The text encoding for -Text. Default UTF-8.</summary>
+        [Parameter(ParameterSetName = TextSet)]
+        [EncodingArgumentTransformation]
+        [ValidateNotNull]
+        [ArgumentCompleter(typeof(EncodingArgumentCompleter))]
+        public Encoding Encoding { get; set; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+        /// <summary>Where the range to search starts. Default 0.</summary>
+        [Parameter]
+        public long Offset { get; set; }
+
+        /// <summary>How many bytes to search. Default: from -Offset to the end of the map.</summary>
+        [Parameter]
+        public long Count { get; set; }
+
+        /// <summary>Emit every match (overlapping matches included), not just the first.</summary>
+        [Parameter]
+        public SwitchParameter All { get; set; }
+
+        /// <summary>Search from the end: the last match first.</summary>
+        [Parameter]
+        public SwitchParameter Last { get; set; }
+
+        #endregion
+
+        #region Overrides
+
+        /// <summary>Searches each map.</summary>
+        protected override void ProcessRecord()
+        {
+            MemoryMap map = InputObject;
+            byte[] pattern = ParameterSetName == TextSet ? Encoding.GetBytes(Text) : Pattern;
+            long count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : Math.Max(0, map.Size - Offset);
+            try
+            {
+                map.CheckOffsetAndCount(Offset, count);
+                Search(map, pattern, Offset, Offset + count);
+            }
+            catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
+            {
+                WriteError(MemoryMapErrorRecord.From(e, map));
+            }
+        }
+
+        #endregion
+
+        /// <summary>
+        /// Searches [start, end) window by window, forward or (with -Last) backward, emitting matches.
+        /// Each window reaches pattern.Length - 1 bytes into the next, so no match is cut in two.
+        /// </summary>
+        private void Search(MemoryMap map, byte[] pattern, long start, long end)
+        {
+            var progress = end - start > Window ? new ProgressRecord(0x4D4E, "Find-MemoryMap: map " + map.Id, "Searching") : null;
+            int overlap = pattern.Length - 1;
+            long low = start;
+            long high = end;
+            while (high - low >= pattern.Length)
+            {
+                long windowStart = Last ? Math.Max(low, high - Window - overlap) : low;
+                long windowEnd = Last ? high : Math.Min(high, low + Window + overlap);
+                long found = Last
+                    ? map.LastIndexOf(pattern, windowStart, windowEnd - windowStart)
+                    : map.IndexOf(pattern, windowStart, windowEnd - windowStart);
+                if (found >= 0)
+                {
+                    WriteObject(new MemoryMapMatch(map, found, pattern.Length));
+                    if (!All)
+                    {
+                        break;
+                    }
+
+                    // Overlapping matches count: the next may start one byte after (or before) this one.
+                    if (Last)
+                    {
+                        high = found + overlap;
+                    }
+                    else
+                    {
+                        low = found + 1;
+                    }
+                }
+                else if (Last ? windowStart == low : windowEnd == high)
+                {
+                    break;
+                }
+                else if (Last)
+                {
+                    high = windowStart + overlap;
+                }
+                else
+                {
+                    low = windowEnd - overlap;
+                }
+
+                if (progress != null)
+                {
+                    long done = (low - start) + (end - high);
+                    progress.PercentComplete = (int)Math.Min(100, done * 100 / (end - start));
+                    progress.StatusDescription = string.Format(CultureInfo.CurrentCulture, "{0:N0} of {1:N0} MiB", done >> 20, (end - start) >> 20);
+                    WriteProgress(progress);
+                }
+            }
+
+            if (progress != null)
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+        }
+    }
+}
