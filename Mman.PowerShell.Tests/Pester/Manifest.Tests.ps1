@@ -9,7 +9,7 @@ Describe 'Mman module manifest' -Tag CI {
         BeforeAll {
             $manifest = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
             $expected = @(
-                'Close-MemoryMap', 'Get-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
+                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
                 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Write-MemoryMap'
             )
         }
@@ -17,10 +17,10 @@ Describe 'Mman module manifest' -Tag CI {
         It 'Should pass Test-ModuleManifest' {
             $manifest.Name | Should -Be 'Mman'
         }
-        It 'Should list exactly the seven cmdlets to export' {
+        It 'Should list exactly the eight cmdlets to export' {
             @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
         }
-        It 'Should export exactly the seven cmdlets once imported' {
+        It 'Should export exactly the eight cmdlets once imported' {
             @((Get-Command -Module Mman).Name | Sort-Object) | Should -Be $expected
         }
         It 'Should export cmdlets only' {
@@ -59,6 +59,7 @@ Describe 'Mman module manifest' -Tag CI {
         It 'Should not give <Name> -WhatIf' -ForEach @(
             @{ Name = 'Read-MemoryMap' }
             @{ Name = 'Get-MemoryMap' }
+            @{ Name = 'Find-MemoryMap' }
         ) {
             (Get-Command $Name).Parameters.Keys | Should -Not -Contain 'WhatIf'
         }
@@ -67,6 +68,8 @@ Describe 'Mman module manifest' -Tag CI {
             @{ Name = 'Get-MemoryMap'; Type = 'Mman.MemoryMap' }
             @{ Name = 'Read-MemoryMap'; Type = 'System.Byte[]' }
             @{ Name = 'Read-MemoryMap'; Type = 'System.String' }
+            @{ Name = 'Read-MemoryMap'; Type = 'System.Array' }
+            @{ Name = 'Find-MemoryMap'; Type = 'Mman.MemoryMapMatch' }
         ) {
             (Get-Command $Name).OutputType.Name | Should -Contain $Type
         }

@@ -32,8 +32,8 @@ namespace Mman.Commands
         public long[] Offset { get; set; } = { 0 };
 
         /// <summary>
-        /// How much to read: bytes, or elements with -As, at each offset. Default: to the end of the map
-        /// from a single offset, one element per offset when there are several.
+        /// How much to read at each offset: bytes, or elements with -As. Default: to the end of the map
+        /// from each offset; with -As and several offsets, one element at each.
         /// </summary>
         [Parameter]
         public long Count { get; set; }
@@ -73,6 +73,12 @@ namespace Mman.Commands
                     return;
                 }
 
+                // Every range is checked first, so a bad offset among several emits nothing.
+                foreach (long offset in Offset)
+                {
+                    map.CheckOffsetAndCount(offset, CountOrRest(map, offset, 1));
+                }
+
                 foreach (long offset in Offset)
                 {
                     byte[] bytes = ReadRange(map, offset, CountOrRest(map, offset, 1));
@@ -103,6 +109,13 @@ namespace Mman.Commands
             int size = TypedAccess.SizeOf(As);
             long count = Offset.Length == 1 ? CountOrRest(map, Offset[0], size)
                 : MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : 1;
+            // The range first, as for bytes: a count far beyond a small map is RangeOutsideMap.
+            long bytes = count > long.MaxValue / size ? long.MaxValue : count * size;
+            foreach (long offset in Offset)
+            {
+                map.CheckOffsetAndCount(offset, Math.Max(bytes, 0));
+            }
+
             if (count > int.MaxValue)
             {
                 throw new MemoryMapArgumentException(

@@ -18,8 +18,8 @@ namespace Mman.Commands
 
         #region Parameters
 
-        /// <summary>The map to write to.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        /// <summary>The map to write to; by property name it binds a Map property, as Find-MemoryMap's results have.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Map")]
         [ValidateNotNull]
         public MemoryMap InputObject { get; set; }
@@ -56,7 +56,7 @@ namespace Mman.Commands
         /// Where in the map to write, in bytes. Default 0. With several offsets, -Data and -Text are
         /// written at each, and -Value's elements are split evenly over them.
         /// </summary>
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public long[] Offset { get; set; } = { 0 };
 

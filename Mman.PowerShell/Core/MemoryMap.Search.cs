@@ -31,15 +31,15 @@ namespace Mman
             }
 
             CheckOffsetAndCount(offset, count);
-            if (pattern.Length > count)
-            {
-                return -1;
-            }
-
             _lock.EnterReadLock();
             try
             {
                 Enter(offset, count, MemoryProtection.Read);
+                if (pattern.Length > count)
+                {
+                    return -1;
+                }
+
                 return _file == null
                     ? SearchInPlace(pattern, offset, count, last)
                     : SearchCopied(pattern, offset, count, last);

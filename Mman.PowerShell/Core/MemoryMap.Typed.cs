@@ -30,6 +30,7 @@ namespace Mman
             where T : unmanaged
         {
             CheckBatch(offsets, countPerOffset);
+            CheckBatchRanges(offsets, (long)countPerOffset * sizeof(T));
             long total = (long)offsets.Length * countPerOffset;
             if (total * sizeof(T) > MaxReadCount)
             {
@@ -39,7 +40,6 @@ namespace Mman
                     "count");
             }
 
-            CheckBatchRanges(offsets, (long)countPerOffset * sizeof(T));
             ThrowIfUnusable(MemoryProtection.Read);
             var values = new T[total];
             Gather(offsets, countPerOffset, values, bigEndian);
@@ -99,16 +99,18 @@ namespace Mman
                     byte* from = (byte*)p;
                     long bytes = (long)perOffset * size;
                     EnterBatch(offsets, bytes, MemoryProtection.Write);
-                    for (int i = 0; i < offsets.Length; i++, from += bytes)
+                    if (_file != null)
                     {
-                        byte* to = Pointer(offsets[i]);
-                        if (_file == null)
+                        if (bytes > 0 && !NativeMapper.Current.CopyManyFileMap(Pointers(offsets), bytes, from, toMap: true))
                         {
-                            Buffer.MemoryCopy(from, to, bytes, bytes);
+                            throw Truncated(offsets[0], bytes);
                         }
-                        else if (!NativeMapper.Current.CopyToFileMap(from, to, bytes))
+                    }
+                    else
+                    {
+                        for (int i = 0; i < offsets.Length; i++, from += bytes)
                         {
-                            throw Truncated(offsets[i], bytes);
+                            Buffer.MemoryCopy(from, Pointer(offsets[i]), bytes, bytes);
                         }
                     }
                 }
@@ -132,16 +134,18 @@ namespace Mman
                 fixed (T* p = values)
                 {
                     byte* to = (byte*)p;
-                    for (int i = 0; i < offsets.Length; i++, to += bytes)
+                    if (_file != null)
                     {
-                        byte* from = Pointer(offsets[i]);
-                        if (_file == null)
+                        if (bytes > 0 && !NativeMapper.Current.CopyManyFileMap(Pointers(offsets), bytes, to, toMap: false))
                         {
-                            Buffer.MemoryCopy(from, to, bytes, bytes);
+                            throw Truncated(offsets[0], bytes);
                         }
-                        else if (!NativeMapper.Current.CopyFromFileMap(from, to, bytes))
+                    }
+                    else
+                    {
+                        for (int i = 0; i < offsets.Length; i++, to += bytes)
                         {
-                            throw Truncated(offsets[i], bytes);
+                            Buffer.MemoryCopy(Pointer(offsets[i]), to, bytes, bytes);
                         }
                     }
                 }
@@ -211,6 +215,17 @@ namespace Mman
             {
                 Enter(farthest, offsets.Length == 0 ? 0 : bytes, needed);
             }
+        }
+
+        private unsafe byte*[] Pointers(long[] offsets)
+        {
+            var pointers = new byte*[offsets.Length];
+            for (int i = 0; i < offsets.Length; i++)
+            {
+                pointers[i] = Pointer(offsets[i]);
+            }
+
+            return pointers;
         }
 
         private unsafe byte* Pointer(long offset) => (byte*)_mapping.DangerousGetHandle() + _hiddenPrefix + offset;

@@ -1,8 +1,8 @@
 namespace Mman
 {
     /// <summary>
-    /// Where Find-MemoryMap found its pattern. Its Map and Offset properties bind by name to
-    /// Read-MemoryMap, Write-MemoryMap's -InputObject and -Offset, so matches pipe straight on.
+    /// Where Find-MemoryMap found its pattern. Its Map and Offset properties bind by name to the
+    /// -InputObject and -Offset of Read-MemoryMap and Write-MemoryMap, so matches pipe straight on.
     /// </summary>
     public sealed class MemoryMapMatch
     {

@@ -66,9 +66,23 @@ namespace Mman
         public override int Read(byte[] buffer, int offset, int count)
         {
             ThrowIfDisposed();
+            if (buffer == null)
+            {
+                throw new ArgumentNullException(nameof(buffer));
+            }
+
+            if (offset < 0 || count < 0 || offset > buffer.Length - count)
+            {
+                throw new ArgumentException("Offset and count must describe a range inside the buffer.");
+            }
+
             int n = (int)Math.Max(0, Math.Min(count, _length - _position));
-            _map.Read(_start + _position, buffer, offset, n);
-            _position += n;
+            if (n > 0)
+            {
+                _map.Read(_start + _position, buffer, offset, n);
+                _position += n;
+            }
+
             return n;
         }
 

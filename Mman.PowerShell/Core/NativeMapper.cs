@@ -59,6 +59,27 @@ namespace Mman
             return true;
         }
 
+        /// <summary>
+        /// Copies <paramref name="bytesEach"/> bytes from each of <paramref name="sources"/> (file-backed
+        /// mapped memory) to consecutive places from <paramref name="destination"/>; with <paramref name="toMap"/>
+        /// the other way round. Returns false where a page is gone, as <see cref="CopyFromFileMap"/> does.
+        /// </summary>
+        internal virtual unsafe bool CopyManyFileMap(byte*[] sources, long bytesEach, byte* destination, bool toMap)
+        {
+            for (int i = 0; i < sources.Length; i++, destination += bytesEach)
+            {
+                bool copied = toMap
+                    ? CopyToFileMap(destination, sources[i], bytesEach)
+                    : CopyFromFileMap(sources[i], destination, bytesEach);
+                if (!copied)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>The symbolic name and text of an OS error number.</summary>
         internal abstract string DescribeError(int code, out string name);
 
