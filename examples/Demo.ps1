@@ -28,10 +28,19 @@ try {
     $file | Write-MemoryMap -Text 'A FILE' -Offset 0 -PassThru | Sync-MemoryMap
     Write-Host ("File now reads: " + [IO.File]::ReadAllText($path))
 
+    Show-Step 'Find-MemoryMap: where does "disk" occur? Its matches pipe into Read-MemoryMap'
+    Find-MemoryMap $file -Text 'disk' -All | Format-Table | Out-String | Write-Host
+    Find-MemoryMap $file -Text 'disk' | Read-MemoryMap -Count 12 -AsString | Write-Host
+
     Show-Step 'Anonymous memory: 1 MiB, private, zeroed'
     $anon = New-MemoryMap -Size 1MB
     $anon | Write-MemoryMap -Data 0xCA, 0xFE, 0xBA, 0xBE -Offset 4096 -PassThru |
         Read-MemoryMap -Offset 4094 -Count 8 | Format-Hex | Out-String | Write-Host
+
+    Show-Step 'Typed access: write three Int64 values scattered over records, read them back in one gathered call'
+    Write-MemoryMap $anon -Value 10, 20, 30 -As Int64 -Offset 0, 512, 1024
+    (Read-MemoryMap $anon -As Int64 -Offset 0, 512, 1024) -join ', ' | Write-Host
+    '0x{0:X8} (big-endian read of CA FE BA BE)' -f (Read-MemoryMap $anon -As UInt32 -Offset 4096 -Count 1 -BigEndian)[0] | Write-Host
 
     Show-Step 'Set-MemoryMapProtection: make it read-only, and see a write refused (not a crash)'
     Set-MemoryMapProtection $anon -Protection Read
