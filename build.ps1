@@ -7,6 +7,8 @@
     Test   builds, then runs the xunit core tests and the Pester cmdlet tests (in a fresh pwsh, since a
            loaded assembly cannot be unloaded), prints "N passed, N failed" and exits non-zero on failure.
     Demo   builds, then runs examples/Demo.ps1 in a fresh pwsh.
+    Bench  builds, then runs bench/Bench.ps1 in a fresh pwsh: Mman against the alternatives, side by
+           side in one run (not part of the tests).
     Docs   regenerates the shipped help (en-US MAML and about_Mman.help.txt) from docs/ with
            Microsoft.PowerShell.PlatyPS 1.x when it is importable; -Update first refreshes the
            markdown from the compiled cmdlets. Without PlatyPS, the committed help ships as it is.
@@ -17,7 +19,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Docs')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Bench')]
     [string] $Task = 'Build',
 
     # With Docs: first refresh docs/*.md from the compiled cmdlets (new or removed parameters).
@@ -151,6 +153,14 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    $env:MMAN_MODULE_PATH = Join-Path $ModuleOut 'Mman.psd1'
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Bench.ps1')
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
 function Invoke-Docs {
     Invoke-Build
     $help = Join-Path $Root 'Mman.PowerShell/en-US'
@@ -183,4 +193,5 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Docs' { Invoke-Docs }
+    'Bench' { Invoke-Bench }
 }

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""The Python side of bench/Bench.ps1: times one operation over an mmap of a file.
+
+Usage:
+    bench.py read  FILE CHUNK REPS              1 MiB slices m[o:o+CHUNK] over the whole file
+    bench.py int64 FILE OFFSETS OUT REPS        struct.unpack_from('<q') at each offset (OFFSETS: raw
+                                                little-endian int64s); the values go to OUT the same way
+    bench.py find  FILE PATTERN REPS            m.find(pattern) over the whole file (PATTERN: raw bytes)
+
+Each command does one untimed warm-up pass, then REPS timed passes, and prints one JSON line:
+{"seconds": [...], "result": ...}. Only the operation is timed: not the interpreter's start,
+not opening the file or the map.
+"""
+import json
+import mmap
+import struct
+import sys
+import time
+from array import array
+
+
+def timed(reps, operation):
+    operation()  # warm-up: page tables, allocator, caches
+    seconds = []
+    result = None
+    for _ in range(reps):
+        start = time.perf_counter()
+        result = operation()
+        seconds.append(time.perf_counter() - start)
+    return seconds, result
+
+
+def read(m, chunk, reps):
+    size = len(m)
+
+    def run():
+        total = 0
+        for offset in range(0, size, chunk):
+            total += len(m[offset:offset + chunk])
+        return total
+
+    return timed(reps, run)
+
+
+def int64(m, offsets_path, out_path, reps):
+    offsets = array('q')
+    with open(offsets_path, 'rb') as f:
+        offsets.frombytes(f.read())
+    if sys.byteorder != 'little':
+        offsets.byteswap()
+    unpack_from = struct.Struct('<q').unpack_from
+
+    def run():
+        return [unpack_from(m, offset)[0] for offset in offsets]
+
+    seconds, values = timed(reps, run)
+    out = array('q', values)
+    if sys.byteorder != 'little':
+        out.byteswap()
+    with open(out_path, 'wb') as f:
+        out.tofile(f)
+    return seconds, len(values)
+
+
+def find(m, pattern_path, reps):
+    with open(pattern_path, 'rb') as f:
+        pattern = f.read()
+    return timed(reps, lambda: m.find(pattern))
+
+
+def main(argv):
+    command, path = argv[1], argv[2]
+    with open(path, 'rb') as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        if command == 'read':
+            seconds, result = read(m, int(argv[3]), int(argv[4]))
+        elif command == 'int64':
+            seconds, result = int64(m, argv[3], argv[4], int(argv[5]))
+        elif command == 'find':
+            seconds, result = find(m, argv[3], int(argv[4]))
+        else:
+            raise SystemExit('unknown command ' + command)
+    print(json.dumps({'seconds': seconds, 'result': result}))
+
+
+if __name__ == '__main__':
+    main(sys.argv)
