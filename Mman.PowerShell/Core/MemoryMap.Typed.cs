@@ -124,9 +124,9 @@ namespace Mman
         private unsafe void Gather<T>(long[] offsets, int countPerOffset, T[] values, bool bigEndian)
             where T : unmanaged
         {
+            // The public Gather has checked every range already.
             int size = sizeof(T);
             long bytes = (long)countPerOffset * size;
-            CheckBatchRanges(offsets, bytes);
             _lock.EnterReadLock();
             try
             {

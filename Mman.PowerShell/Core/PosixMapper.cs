@@ -28,11 +28,13 @@ namespace Mman
 
         private readonly bool _isMacOS;
 
-        private PosixMapper(int mapAnonymous, int msAsync, int msSync, int msInvalidate, Dictionary<int, string> errnoNames, bool faultSafeCopy)
+        private PosixMapper(bool isMacOS, int mapAnonymous, int msAsync, int msSync, int msInvalidate, Dictionary<int, string> errnoNames)
         {
-            _isMacOS = !faultSafeCopy;
-            _faultSafeCopy = faultSafeCopy;
-            _pid = faultSafeCopy ? Interop.Libc.getpid() : 0;
+            _isMacOS = isMacOS;
+
+            // process_vm_readv/writev exist on Linux only.
+            _faultSafeCopy = !isMacOS;
+            _pid = isMacOS ? 0 : Interop.Libc.getpid();
             _mapAnonymous = mapAnonymous;
             _msAsync = msAsync;
             _msSync = msSync;
@@ -42,6 +44,7 @@ namespace Mman
 
         /// <summary>glibc and musl on Linux (asm-generic/mman-common.h, bits/mman-linux.h).</summary>
         internal static PosixMapper ForLinux() => new PosixMapper(
+            isMacOS: false,
             mapAnonymous: 0x20, msAsync: 1, msSync: 4, msInvalidate: 2,
             errnoNames: new Dictionary<int, string>
             {
@@ -50,11 +53,11 @@ namespace Mman
                 [19] = "ENODEV", [21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE",
                 [26] = "ETXTBSY", [27] = "EFBIG", [28] = "ENOSPC", [30] = "EROFS", [75] = "EOVERFLOW",
                 [38] = "ENOSYS", [95] = "EOPNOTSUPP",
-            },
-            faultSafeCopy: true);
+            });
 
         /// <summary>macOS (sys/mman.h, sys/errno.h).</summary>
         internal static PosixMapper ForMacOS() => new PosixMapper(
+            isMacOS: true,
             mapAnonymous: 0x1000, msAsync: 1, msSync: 0x10, msInvalidate: 2,
             errnoNames: new Dictionary<int, string>
             {
@@ -63,8 +66,7 @@ namespace Mman
                 [21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE", [26] = "ETXTBSY",
                 [27] = "EFBIG", [28] = "ENOSPC", [30] = "EROFS", [35] = "EAGAIN", [45] = "ENOTSUP",
                 [84] = "EOVERFLOW",
-            },
-            faultSafeCopy: false);
+            });
 
         internal override long PageSize => Environment.SystemPageSize;
 
