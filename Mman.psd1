@@ -1,7 +1,7 @@
 @{
     RootModule           = 'Mman.psm1'
     NestedModules        = @('Mman.PowerShell.dll')
-    ModuleVersion        = '0.2.0'
+    ModuleVersion        = '0.3.0'
     GUID                 = '4d8ab035-97d3-47c9-84c2-3d9334e2a021'
     Author               = 'The Mman developers'
     CompanyName          = 'Mman'
@@ -19,6 +19,7 @@
         'Close-MemoryMap'
         'Get-MemoryMap'
         'Find-MemoryMap'
+        'Remove-MemoryMap'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
@@ -26,7 +27,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('mmap', 'MemoryMap', 'SharedMemory', 'mprotect', 'msync', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = '0.2.0: typed and gathered reads (-As, -BigEndian, -Offset <long[]>), typed and scattered writes (-Value -As), Find-MemoryMap, MemoryMap.CreateStream. 0.1.0: the mapping core and the seven cmdlets.'
+            ReleaseNotes = '0.3.0: named shared memory (New-MemoryMap -Name, Remove-MemoryMap), views of part of a map (New-MemoryMap -InputObject), page-granular protection, Get-MemoryMap -Name. 0.2.0: typed and gathered reads (-As, -BigEndian, -Offset <long[]>), typed and scattered writes (-Value -As), Find-MemoryMap, MemoryMap.CreateStream. 0.1.0: the mapping core and the seven cmdlets.'
         }
     }
 }

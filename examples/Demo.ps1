@@ -1,7 +1,8 @@
 #requires -Version 5.1
 <#
 .SYNOPSIS
-    A short tour of Mman: every cmdlet, on a temporary file and on anonymous memory.
+    A short tour of Mman: every cmdlet, on a temporary file, on anonymous memory and on named shared
+    memory that another process opens.
     Run it with: dotnet tool restore && dotnet pwsh ./build.ps1 Demo
 #>
 $ErrorActionPreference = 'Stop'
@@ -13,6 +14,7 @@ function Show-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cy
 $dir = Join-Path ([IO.Path]::GetTempPath()) ("mman-demo-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
 $null = New-Item -ItemType Directory -Path $dir
 $path = Join-Path $dir 'data.bin'
+$name = "mman-demo-$PID"
 [IO.File]::WriteAllText($path, 'Hello from a file on disk. Memory mapping makes it an array of bytes.')
 
 try {
@@ -51,8 +53,37 @@ try {
         Write-Host ("Refused: {0}`n  ErrorId: {1}  Category: {2}" -f $_.Exception.Message, $_.FullyQualifiedErrorId, $_.CategoryInfo.Category)
     }
 
+    Show-Step 'Named shared memory: another process (a background job) opens it by name and answers'
+    $page = [Mman.MemoryMap]::PageSize
+    $shared = New-MemoryMap -Name $name -Size (4 * $page)
+    Write-MemoryMap $shared -Text 'ping'
+    Start-Job -ArgumentList (Resolve-Path $module).Path, $name -ScriptBlock {
+        param($Module, $Name)
+        Import-Module $Module
+        $other = New-MemoryMap -Name $Name
+        $got = Read-MemoryMap $other -Count 4 -AsString
+        Write-MemoryMap $other -Offset 100 -Text "pong: process $PID read '$got'"
+        Close-MemoryMap $other
+    } | Receive-Job -Wait -AutoRemoveJob
+    Write-Host ("Process {0} reads back: {1}" -f $PID, (Read-MemoryMap $shared -Offset 100 -Count 64 -AsString).TrimEnd([char]0))
+
+    Show-Step 'Views: maps of part of another map, over the same memory; protection is per page'
+    $view = $shared | New-MemoryMap -Offset $page -Size $page
+    Write-MemoryMap $view -Text 'written through the view'
+    Write-Host ("The shared map at offset {0}: {1}" -f $page, (Read-MemoryMap $shared -Offset $page -Count 24 -AsString))
+    Set-MemoryMapProtection $view -Protection Read
+    $record = $shared | New-MemoryMap -Offset 10 -Size 20
+    Set-MemoryMapProtection $record -Protection Read    # not page-aligned: warns which other bytes change
+    Write-Host ("Protection: view {0}, record {1}, whole shared map {2} (what all its bytes allow)" -f $view.Protection, $record.Protection, $shared.Protection)
+    Write-MemoryMap $shared -Offset (2 * $page) -Text 'the third page is still writable'
+
     Show-Step 'Get-MemoryMap: the open maps of this session'
-    Get-MemoryMap | Format-Table | Out-String | Write-Host
+    Get-MemoryMap | Format-Table | Out-String -Width 160 | Write-Host
+
+    Show-Step 'Remove-MemoryMap, then Close-MemoryMap: remove the name before the last close (works on every system)'
+    Remove-MemoryMap -Name $name
+    Close-MemoryMap $shared
+    Write-Host ("Closing the shared map closed its views too: view valid = {0}, record valid = {1}" -f $view.IsValid, $record.IsValid)
 
     Show-Step 'Close-MemoryMap: close them all; using a closed map is an error, not a crash'
     Get-MemoryMap | Close-MemoryMap
@@ -65,6 +96,7 @@ try {
     Write-Host ("Open maps left: {0}" -f @(Get-MemoryMap).Count)
 }
 finally {
+    Remove-MemoryMap -Name $name -ErrorAction Ignore
     Get-MemoryMap | Close-MemoryMap
     Remove-Item $dir -Recurse -Force
 }

@@ -445,6 +445,95 @@ function Get-BadInputCase {
     Add-Case Get-MemoryMap 'unknown parameter' NamedParameterNotFound { Get-MemoryMap -Bogus }
     Add-Case Get-MemoryMap 'extra positional argument' PositionalParameterNotFound { Get-MemoryMap 1 2 }
 
+    # ---- Named shared memory and views (issue 6) ----
+    # Every name starts with mman-test-<pid>-badinput-; only the size-mismatch and empty-object cases create
+    # an object, and they remove it again.
+    $categories['NameInvalid'] = 'InvalidArgument'; $categories['NamedMapNotFound'] = 'ObjectNotFound'
+    $categories['NamedMapSizeMismatch'] = 'InvalidArgument'; $categories['NamedMapAccessDenied'] = 'PermissionDenied'
+    $categories['NamedMapEmpty'] = 'ResourceUnavailable'
+    Add-Case New-MemoryMap 'name empty string' ParameterArgumentValidationErrorEmptyStringNotAllowed { New-MemoryMap -Name '' -Size 4096 }
+    Add-Case New-MemoryMap 'name null' ParameterArgumentValidationError { New-MemoryMap -Name $null }
+    Add-Case New-MemoryMap 'name of 256 bytes' NameInvalid { New-MemoryMap -Name ('n' * 256) -Size 4096 }
+    Add-Case New-MemoryMap 'name with a slash' NameInvalid { New-MemoryMap -Name "mman-test-$PID-badinput/x" -Size 4096 }
+    Add-Case New-MemoryMap 'name with a leading slash, opened' NameInvalid { New-MemoryMap -Name "/mman-test-$PID-badinput" }
+    Add-Case New-MemoryMap 'name with the Local\ prefix' NameInvalid { New-MemoryMap -Name "Local\mman-test-$PID-badinput" -Size 4096 }
+    Add-Case New-MemoryMap 'name ..' NameInvalid { New-MemoryMap -Name '..' -Size 4096 }
+    Add-Case New-MemoryMap 'name sem.x' NameInvalid { New-MemoryMap -Name 'sem.x' -Size 4096 }
+    Add-Case New-MemoryMap 'name with a NUL character' NameInvalid { New-MemoryMap -Name "mman-test-$PID-badinput`0" -Size 4096 }
+    Add-Case New-MemoryMap 'name that no object has' NamedMapNotFound { New-MemoryMap -Name "mman-test-$PID-badinput-missing" }
+    Add-Case New-MemoryMap 'name that no object has, read-only' NamedMapNotFound { New-MemoryMap -Name "mman-test-$PID-badinput-missing" -Protection Read -Sharing Private }
+    Add-Case New-MemoryMap 'name of an object of another size' NamedMapSizeMismatch {
+        $name = "mman-test-$PID-badinput-mismatch"
+        $map = New-MemoryMap -Name $name -Size 4096
+        try { New-MemoryMap -Name $name -Size 8192 } finally { $map.Dispose(); Remove-MemoryMap -Name $name }
+    }
+    Add-Case New-MemoryMap 'name of an object of size 0' NamedMapEmpty {
+        $name = "mman-test-$PID-badinput-empty"
+        [IO.File]::Create("/dev/shm/$name").Dispose()
+        try { New-MemoryMap -Name $name } finally { Remove-MemoryMap -Name $name }
+    }
+    Add-Case New-MemoryMap 'name, size zero' SizeNotPositive { New-MemoryMap -Name "mman-test-$PID-badinput" -Size 0 }
+    Add-Case New-MemoryMap 'name, size -1' SizeNotPositive { New-MemoryMap -Name "mman-test-$PID-badinput" -Size -1 }
+    Add-Case New-MemoryMap 'name, size 1 PiB' MapFailed { New-MemoryMap -Name "mman-test-$PID-badinput" -Size 1PB }
+    Add-Case New-MemoryMap 'name, W+X without the switch' WriteExecuteRefused { New-MemoryMap -Name "mman-test-$PID-badinput" -Size 4096 -Protection Read, Write, Execute }
+    Add-Case New-MemoryMap 'name, sharing unknown' CannotConvertArgumentNoMessage { New-MemoryMap -Name "mman-test-$PID-badinput" -Size 4096 -Sharing Bogus }
+    Add-Case New-MemoryMap 'two names' CannotConvertArgument { New-MemoryMap -Name 'a', 'b' -Size 4096 }
+    Add-Case New-MemoryMap '-Name and -Path' AmbiguousParameterSet { param($fx) New-MemoryMap -Name "mman-test-$PID-badinput" -Path $fx.Small }
+    Add-Case New-MemoryMap '-Name and -Offset' AmbiguousParameterSet { New-MemoryMap -Name "mman-test-$PID-badinput" -Size 4096 -Offset 10 }
+    Add-Case New-MemoryMap '-AllowOtherUsers with anonymous memory' AmbiguousParameterSet { New-MemoryMap -Size 4096 -AllowOtherUsers -Sharing Shared -Offset 0 }
+    Add-Case New-MemoryMap 'view offset at the end of the map' RangeOutsideMap { param($fx) New-MemoryMap -InputObject $fx.Maps.Anon -Offset 4096 } Anon
+    Add-Case New-MemoryMap 'view one byte too long' RangeOutsideMap { param($fx) New-MemoryMap -InputObject $fx.Maps.Anon -Offset 1 -Size 4096 } Anon
+    Add-Case New-MemoryMap 'view offset Int64.MaxValue' RangeOutsideMap { param($fx) $fx.Maps.Anon | New-MemoryMap -Offset ([long]::MaxValue) -Size 1 } Anon
+    Add-Case New-MemoryMap 'view offset + size overflowing' RangeOutsideMap { param($fx) New-MemoryMap -InputObject $fx.Maps.FileOffset -Offset 10 -Size ([long]::MaxValue) } FileOffset
+    Add-Case New-MemoryMap 'view offset -1' OffsetNegative { param($fx) New-MemoryMap -InputObject $fx.Maps.Anon -Offset -1 } Anon
+    Add-Case New-MemoryMap 'view size zero' SizeNotPositive { param($fx) New-MemoryMap -InputObject $fx.Maps.Anon -Size 0 } Anon
+    Add-Case New-MemoryMap 'view size -1' SizeNotPositive { param($fx) $fx.Maps.Shared | New-MemoryMap -Size -1 } Shared
+    Add-Case New-MemoryMap 'view of a closed map' MapClosed { param($fx) New-MemoryMap -InputObject $fx.Maps.Closed } Closed
+    Add-Case New-MemoryMap 'view of a closed file map, piped' MapClosed { param($fx) $fx.Maps.ClosedFile | New-MemoryMap -Offset 10 } ClosedFile
+    Add-Case New-MemoryMap 'view W+X without the switch' WriteExecuteRefused { param($fx) New-MemoryMap -InputObject $fx.Maps.Anon -Offset 100 -Size 10 -Protection Read, Write, Execute } Anon
+    Add-Case New-MemoryMap 'view with Write of a file opened read-only' ProtectionDenied { param($fx) New-MemoryMap -InputObject $fx.Maps.FileRead -Offset 4096 -Protection Read, Write } FileRead
+    Add-Case New-MemoryMap 'view with -Sharing' AmbiguousParameterSet { param($fx) New-MemoryMap -InputObject $fx.Maps.Anon -Sharing Shared } Anon
+    Add-Case New-MemoryMap 'view with -Name' AmbiguousParameterSet { param($fx) New-MemoryMap -InputObject $fx.Maps.Anon -Name x } Anon
+    Add-Case New-MemoryMap 'view of null' ParameterArgumentValidationError { New-MemoryMap -InputObject $null -Offset 1 }
+    Add-Case New-MemoryMap 'view of text' CannotConvertArgumentNoMessage { New-MemoryMap -InputObject 'text' -Offset 1 }
+
+    Add-Case Read-MemoryMap 'view, past its end' RangeOutsideMap { param($fx) $view = New-MemoryMap -InputObject $fx.Maps.Anon -Offset 100 -Size 10; try { Read-MemoryMap $view -Offset 5 -Count 6 } finally { $view.Dispose() } } Anon
+    Add-Case Read-MemoryMap 'view of a PROT_NONE map' MapNotReadable { param($fx) $view = New-MemoryMap -InputObject $fx.Maps.None -Offset 100; try { Read-MemoryMap $view -Count 1 } finally { $view.Dispose() } } None
+    Add-Case Read-MemoryMap 'view of a truncated file, past the cut' FileTruncated { param($fx) $view = New-MemoryMap -InputObject $fx.Maps.Truncated -Offset 4000; try { Read-MemoryMap $view -Offset 1000 -Count 1 } finally { $view.Dispose() } } Truncated
+    Add-Case Read-MemoryMap 'view whose parent was closed' MapClosed { $parent = New-MemoryMap -Size 4096; $view = $parent | New-MemoryMap -Offset 10; $parent.Dispose(); Read-MemoryMap $view }
+    Add-Case Write-MemoryMap 'view, past its end' RangeOutsideMap { param($fx) $view = New-MemoryMap -InputObject $fx.Maps.Anon -Offset 100 -Size 10; try { Write-MemoryMap $view -Data 1, 2 -Offset 9 } finally { $view.Dispose() } } Anon
+    Add-Case Write-MemoryMap 'view of a read-only map' MapNotWritable { param($fx) $view = New-MemoryMap -InputObject $fx.Maps.ReadOnly -Offset 4000; try { Write-MemoryMap $view -Data 1 } finally { $view.Dispose() } } ReadOnly
+    Add-Case Write-MemoryMap 'view, typed past its end' RangeOutsideMap { param($fx) $view = New-MemoryMap -InputObject $fx.Maps.Shared -Offset 4090; try { Write-MemoryMap $view -Value 1 -As Int64 -Offset 0 } finally { $view.Dispose() } } Shared
+    Add-Case Set-MemoryMapProtection 'view W+X without the switch' WriteExecuteRefused { param($fx) $view = New-MemoryMap -InputObject $fx.Maps.Anon -Offset 100 -Size 10; try { Set-MemoryMapProtection $view -Protection Read, Write, Execute } finally { $view.Dispose() } } Anon
+    Add-Case Set-MemoryMapProtection 'view with Write of a file opened read-only' ProtectionDenied { param($fx) $view = New-MemoryMap -InputObject $fx.Maps.FileRead -Offset 100; try { Set-MemoryMapProtection $view -Protection Read, Write } finally { $view.Dispose() } } FileRead
+    Add-Case Set-MemoryMapProtection 'view whose parent was closed' MapClosed { $parent = New-MemoryMap -Size 4096; $view = $parent | New-MemoryMap; $parent.Dispose(); Set-MemoryMapProtection $view -Protection Read }
+    Add-Case Sync-MemoryMap 'view, past its end' RangeOutsideMap { param($fx) $view = New-MemoryMap -InputObject $fx.Maps.FileShared -Offset 8000; try { Sync-MemoryMap $view -Offset 100 -Count 93 } finally { $view.Dispose() } } FileShared
+    Add-Case Close-MemoryMap 'id of a view closed with its parent' MapNotFound { $parent = New-MemoryMap -Size 4096; $view = $parent | New-MemoryMap; $parent.Dispose(); Close-MemoryMap -Id $view.Id }
+
+    Add-Case Get-MemoryMap 'name no map of this process has' MapNotFound { Get-MemoryMap -Name "mman-test-$PID-badinput-none" }
+    Add-Case Get-MemoryMap 'names, one with no map' MapNotFound { Get-MemoryMap -Name "mman-test-$PID-badinput-*", "mman-test-$PID-badinput-none" }
+    Add-Case Get-MemoryMap 'name empty' ParameterArgumentValidationError { Get-MemoryMap -Name '' }
+    Add-Case Get-MemoryMap 'name null' ParameterArgumentValidationError { Get-MemoryMap -Name $null }
+    Add-Case Get-MemoryMap 'name and id' AmbiguousParameterSet { Get-MemoryMap -Name x -Id 1 }
+
+    Add-Case Remove-MemoryMap 'name no object has' NamedMapNotFound { Remove-MemoryMap -Name "mman-test-$PID-badinput-missing" }
+    Add-Case Remove-MemoryMap 'name no object has, positional' NamedMapNotFound { Remove-MemoryMap "mman-test-$PID-badinput-missing" }
+    Add-Case Remove-MemoryMap 'name empty' ParameterArgumentValidationError { Remove-MemoryMap -Name '' }
+    Add-Case Remove-MemoryMap 'name null' ParameterArgumentValidationError { Remove-MemoryMap -Name $null }
+    Add-Case Remove-MemoryMap 'empty array of names' ParameterArgumentValidationError { Remove-MemoryMap -Name @() }
+    Add-Case Remove-MemoryMap 'array holding null' ParameterArgumentValidationError { Remove-MemoryMap -Name @($null) }
+    Add-Case Remove-MemoryMap 'name with a slash' NameInvalid { Remove-MemoryMap -Name 'mman-test/x' }
+    Add-Case Remove-MemoryMap 'name with the Global\ prefix' NameInvalid { Remove-MemoryMap -Name 'Global\mman-test-x' }
+    Add-Case Remove-MemoryMap 'name ..' NameInvalid { Remove-MemoryMap -Name '..' }
+    Add-Case Remove-MemoryMap 'name sem.x' NameInvalid { Remove-MemoryMap -Name 'sem.x' }
+    Add-Case Remove-MemoryMap 'name of 256 bytes' NameInvalid { Remove-MemoryMap -Name ('n' * 256) }
+    Add-Case Remove-MemoryMap 'name with a line break' NameInvalid { Remove-MemoryMap -Name "mman-test`nx" }
+    Add-Case Remove-MemoryMap 'an anonymous map piped (no name)' ParameterArgumentValidationError { param($fx) $fx.Maps.Sentinel | Remove-MemoryMap } Sentinel
+    Add-Case Remove-MemoryMap 'a file map piped (no name)' ParameterArgumentValidationError { param($fx) $fx.Maps.FileRead | Remove-MemoryMap } FileRead
+    Add-Case Remove-MemoryMap 'a name no object has, from the pipeline' NamedMapNotFound { "mman-test-$PID-badinput-missing" | Remove-MemoryMap }
+    Add-Case Remove-MemoryMap 'an invalid name from the pipeline' NameInvalid { 'mman-test/x' | Remove-MemoryMap }
+    Add-Case Remove-MemoryMap 'unknown parameter' NamedParameterNotFound { Remove-MemoryMap -Name x -Bogus }
+
     return $cases.ToArray()
 }
 

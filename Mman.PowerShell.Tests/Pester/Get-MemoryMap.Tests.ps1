@@ -119,7 +119,7 @@ Describe 'Get-MemoryMap' -Tag CI {
             @{ Column = 'Protection' }
             @{ Column = 'Sharing' }
             @{ Column = 'Address' }
-            @{ Column = 'Path' }
+            @{ Column = 'Source' }
         ) {
             $table | Should -Match "\b$Column\b"
         }

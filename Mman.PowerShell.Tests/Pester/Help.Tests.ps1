@@ -228,7 +228,7 @@ BeforeAll {
         $text = $text -replace 'MemoryMap \d+:', 'MemoryMap <id>:'
         $text = $text -replace '\bmap \d+\b', 'map <id>'
         $text = $text -replace '(?m)^(\s*Id\s*:\s*)\d+\s*$', '$1<id>'
-        $text = $text -replace '(?m)^\s*\d+(\s+(Anonymous|File)\b)', '<id>$1'
+        $text = $text -replace '(?m)^\s*\d+(\s+(Anonymous|File|Named)\b)', '<id>$1'
         return @($text -split "`n" | ForEach-Object { ($_.Trim() -replace '[ \t]+', ' ') } | Where-Object { $_ -ne '' })
     }
 

@@ -10,17 +10,17 @@ Describe 'Mman module manifest' -Tag CI {
             $manifest = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
             $expected = @(
                 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
-                'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Write-MemoryMap'
+                'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Write-MemoryMap'
             )
         }
 
         It 'Should pass Test-ModuleManifest' {
             $manifest.Name | Should -Be 'Mman'
         }
-        It 'Should list exactly the eight cmdlets to export' {
+        It 'Should list exactly the nine cmdlets to export' {
             @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
         }
-        It 'Should export exactly the eight cmdlets once imported' {
+        It 'Should export exactly the nine cmdlets once imported' {
             @((Get-Command -Module Mman).Name | Sort-Object) | Should -Be $expected
         }
         It 'Should export cmdlets only' {
@@ -53,6 +53,7 @@ Describe 'Mman module manifest' -Tag CI {
             @{ Name = 'Set-MemoryMapProtection' }
             @{ Name = 'Sync-MemoryMap' }
             @{ Name = 'Close-MemoryMap' }
+            @{ Name = 'Remove-MemoryMap' }
         ) {
             (Get-Command $Name).Parameters.Keys | Should -Contain 'WhatIf'
         }

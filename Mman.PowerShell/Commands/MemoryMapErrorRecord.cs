@@ -86,6 +86,14 @@ namespace Mman.Commands
                     return ErrorCategory.SecurityError;
                 case MemoryMapError.FileTruncated:
                     return ErrorCategory.InvalidData;
+                case MemoryMapError.NamedMapNotFound:
+                    return ErrorCategory.ObjectNotFound;
+                case MemoryMapError.NamedMapAccessDenied:
+                    return ErrorCategory.PermissionDenied;
+                case MemoryMapError.NamedMapSizeMismatch:
+                    return ErrorCategory.InvalidArgument;
+                case MemoryMapError.NamedMapEmpty:
+                    return ErrorCategory.ResourceUnavailable;
                 case MemoryMapError.MapFailed:
                     return exception.NativeErrorName == "EACCES" || exception.NativeErrorName == "EPERM" || exception.NativeErrorName == "ERROR_ACCESS_DENIED"
                         ? ErrorCategory.PermissionDenied

@@ -7,7 +7,8 @@ using System.Management.Automation;
 namespace Mman.Commands
 {
     /// <summary>
-    /// Maps anonymous memory (-Size) or a file (-Path / -LiteralPath) and emits the <see cref="MemoryMap"/>.
+    /// Maps anonymous memory (-Size), a file (-Path / -LiteralPath), named shared memory (-Name) or a
+    /// view of part of another map (-InputObject), and emits the <see cref="MemoryMap"/>.
     /// </summary>
     [Cmdlet(VerbsCommon.New, "MemoryMap", DefaultParameterSetName = AnonymousSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(MemoryMap))]
@@ -16,6 +17,8 @@ namespace Mman.Commands
         private const string AnonymousSet = "Anonymous";
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
+        private const string NamedSet = "Named";
+        private const string ViewSet = "View";
 
         #region Parameters
 
@@ -31,24 +34,55 @@ namespace Mman.Commands
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>The number of bytes to map. Required for anonymous memory; for a file, defaults to the rest of the file.</summary>
+        /// <summary>
+        /// The name of a shared-memory object other processes can open: created when it does not exist
+        /// and -Size is given, opened otherwise.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = NamedSet)]
+        [ValidateNotNull]
+        public string Name { get; set; }
+
+        /// <summary>The map to make a view of: the new map covers part of its memory.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ViewSet)]
+        [Alias("Map")]
+        [ValidateNotNull]
+        public MemoryMap InputObject { get; set; }
+
+        /// <summary>
+        /// The number of bytes to map. Required for anonymous memory; for a file or a view, defaults to
+        /// the rest of it; for a named map, creates the object with this size (without it, opens an
+        /// existing one).
+        /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = AnonymousSet)]
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]
+        [Parameter(ParameterSetName = NamedSet)]
+        [Parameter(ParameterSetName = ViewSet)]
         public long Size { get; set; }
 
-        /// <summary>Where in the file the map starts; any byte offset.</summary>
+        /// <summary>Where in the file, or in the map a view is made of, the new map starts; any byte offset.</summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]
+        [Parameter(ParameterSetName = ViewSet)]
         public long Offset { get; set; }
 
-        /// <summary>The access the map allows. Default: Read for a file, Read,Write for anonymous memory.</summary>
+        /// <summary>
+        /// The access the map allows. Default: Read for a file, Read,Write for anonymous and named memory,
+        /// and the parent's for a view.
+        /// </summary>
         [Parameter]
         public MemoryProtection Protection { get; set; }
 
-        /// <summary>Shared (writes reach the file) or Private (copy-on-write). Default: Shared for a file, Private for anonymous memory.</summary>
-        [Parameter]
+        /// <summary>Shared (writes reach the file) or Private (copy-on-write). Default: Shared for a file or named memory, Private for anonymous memory.</summary>
+        [Parameter(ParameterSetName = AnonymousSet)]
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [Parameter(ParameterSetName = NamedSet)]
         public MapSharing Sharing { get; set; }
+
+        /// <summary>Create a new named object readable and writable by every user, not only its owner.</summary>
+        [Parameter(ParameterSetName = NamedSet)]
+        public SwitchParameter AllowOtherUsers { get; set; }
 
         /// <summary>Allow a protection that is Write and Execute at once, which is refused otherwise (W^X).</summary>
         [Parameter]
@@ -61,10 +95,17 @@ namespace Mman.Commands
         /// <summary>Maps the memory or each file.</summary>
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == AnonymousSet)
+            switch (ParameterSetName)
             {
-                MapAnonymous();
-                return;
+                case AnonymousSet:
+                    MapAnonymous();
+                    return;
+                case NamedSet:
+                    MapNamed();
+                    return;
+                case ViewSet:
+                    MapView();
+                    return;
             }
 
             bool literal = ParameterSetName == LiteralPathSet;
@@ -104,6 +145,60 @@ namespace Mman.Commands
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
             {
                 WriteError(MemoryMapErrorRecord.From(e, Size));
+            }
+        }
+
+        private void MapNamed()
+        {
+            MemoryProtection protection = IsBound(nameof(Protection)) ? Protection : MemoryProtection.Read | MemoryProtection.Write;
+            MapSharing sharing = IsBound(nameof(Sharing)) ? Sharing : MapSharing.Shared;
+            long? size = IsBound(nameof(Size)) ? Size : (long?)null;
+            string action = (size.HasValue ? "Create (" + Size + " bytes) or open" : "Open") + " with protection " + protection + ", " + sharing;
+            if (!ShouldProcess("shared memory '" + Name + "'", action))
+            {
+                return;
+            }
+
+            try
+            {
+                WriteMap(MemoryMap.OpenNamed(Name, size, protection, sharing, AllowWriteExecute, AllowOtherUsers));
+            }
+            catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
+            {
+                WriteError(MemoryMapErrorRecord.From(e, Name));
+            }
+        }
+
+        private void MapView()
+        {
+            MemoryMap parent = InputObject;
+            long? size = IsBound(nameof(Size)) ? Size : (long?)null;
+            string range = size.HasValue ? "of " + Size + " bytes from offset " + Offset : "from offset " + Offset + " to the end";
+            if (!ShouldProcess(parent.ToString(), "Create a view " + range + (IsBound(nameof(Protection)) ? " with protection " + Protection : string.Empty)))
+            {
+                return;
+            }
+
+            MemoryMap view = null;
+            try
+            {
+                view = parent.CreateView(Offset, size);
+                if (IsBound(nameof(Protection)) && Protection != view.Protection)
+                {
+                    view.SetProtection(Protection, AllowWriteExecute);
+                    string spill = view.DescribeProtectionSpill();
+                    if (spill != null)
+                    {
+                        WriteWarning(spill);
+                    }
+                }
+
+                WriteMap(view);
+            }
+            catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
+            {
+                view?.Dispose();
+                WriteError(MemoryMapErrorRecord.From(e, parent));
             }
         }
 

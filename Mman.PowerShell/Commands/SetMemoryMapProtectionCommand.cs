@@ -46,6 +46,12 @@ namespace Mman.Commands
             try
             {
                 map.SetProtection(Protection, AllowWriteExecute);
+                string spill = map.DescribeProtectionSpill();
+                if (spill != null)
+                {
+                    WriteWarning(spill);
+                }
+
                 if (PassThru)
                 {
                     WriteObject(map);

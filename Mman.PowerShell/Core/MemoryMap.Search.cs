@@ -31,7 +31,7 @@ namespace Mman
             }
 
             CheckOffsetAndCount(offset, count);
-            _lock.EnterReadLock();
+            _region.Lock.EnterReadLock();
             try
             {
                 Enter(offset, count, MemoryProtection.Read);
@@ -40,13 +40,13 @@ namespace Mman
                     return -1;
                 }
 
-                return _file == null
+                return _region.File == null
                     ? SearchInPlace(pattern, offset, count, last)
                     : SearchCopied(pattern, offset, count, last);
             }
             finally
             {
-                _lock.ExitReadLock();
+                _region.Lock.ExitReadLock();
             }
         }
 

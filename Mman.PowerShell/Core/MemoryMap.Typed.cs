@@ -91,7 +91,7 @@ namespace Mman
                 }
             }
 
-            _lock.EnterReadLock();
+            _region.Lock.EnterReadLock();
             try
             {
                 fixed (T* p = source)
@@ -99,7 +99,7 @@ namespace Mman
                     byte* from = (byte*)p;
                     long bytes = (long)perOffset * size;
                     EnterBatch(offsets, bytes, MemoryProtection.Write);
-                    if (_file != null)
+                    if (_region.File != null)
                     {
                         if (bytes > 0 && !NativeMapper.Current.CopyManyFileMap(Pointers(offsets), bytes, from, toMap: true))
                         {
@@ -117,7 +117,7 @@ namespace Mman
             }
             finally
             {
-                _lock.ExitReadLock();
+                _region.Lock.ExitReadLock();
             }
         }
 
@@ -127,14 +127,14 @@ namespace Mman
             // The public Gather has checked every range already.
             int size = sizeof(T);
             long bytes = (long)countPerOffset * size;
-            _lock.EnterReadLock();
+            _region.Lock.EnterReadLock();
             try
             {
                 EnterBatch(offsets, bytes, MemoryProtection.Read);
                 fixed (T* p = values)
                 {
                     byte* to = (byte*)p;
-                    if (_file != null)
+                    if (_region.File != null)
                     {
                         if (bytes > 0 && !NativeMapper.Current.CopyManyFileMap(Pointers(offsets), bytes, to, toMap: false))
                         {
@@ -152,7 +152,7 @@ namespace Mman
             }
             finally
             {
-                _lock.ExitReadLock();
+                _region.Lock.ExitReadLock();
             }
 
             if (bigEndian && size > 1)
@@ -168,12 +168,9 @@ namespace Mman
         private void ThrowIfUnusable(MemoryProtection needed)
         {
             ThrowIfClosed();
-            if ((needed & ~_protection) != 0)
+            if (_region.Pages.IsUniform)
             {
-                unsafe
-                {
-                    Enter(0, 0, needed);
-                }
+                CheckAccess(0, 0, needed);
             }
         }
 
@@ -215,6 +212,15 @@ namespace Mman
             {
                 Enter(farthest, offsets.Length == 0 ? 0 : bytes, needed);
             }
+
+            // A view may have changed some pages: then each range is checked on its own.
+            if (!_region.Pages.IsUniform && bytes > 0)
+            {
+                for (int i = 0; i < offsets.Length; i++)
+                {
+                    CheckAccess(offsets[i], bytes, needed);
+                }
+            }
         }
 
         private unsafe byte*[] Pointers(long[] offsets)
@@ -228,7 +234,7 @@ namespace Mman
             return pointers;
         }
 
-        private unsafe byte* Pointer(long offset) => (byte*)_mapping.DangerousGetHandle() + _hiddenPrefix + offset;
+        private unsafe byte* Pointer(long offset) => (byte*)_region.Mapping.DangerousGetHandle() + _start + offset;
 
         private static unsafe void ReverseEach(byte* data, int count, int size)
         {

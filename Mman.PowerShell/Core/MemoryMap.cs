@@ -26,63 +26,82 @@ namespace Mman
 
         private const MemoryProtection AllProtection = MemoryProtection.Read | MemoryProtection.Write | MemoryProtection.Execute;
 
-        private readonly MappingHandle _mapping;
-        private readonly long _hiddenPrefix;
-        private readonly FileStream _file;
-        private readonly bool _ownsFile;
-        private readonly bool _fileWritable;
-        private readonly ReaderWriterLockSlim _lock = new ReaderWriterLockSlim(LockRecursionPolicy.NoRecursion);
-        private volatile MemoryProtection _protection;
+        private readonly MappedRegion _region;
+
+        // Where this map's first byte is in the OS mapping: past the alignment bytes for a file map,
+        // and past the parent's bytes before it for a view.
+        private readonly long _start;
+
+        // Where this map's first byte is in the file or shared-memory object behind it.
+        private readonly long _backingOffset;
+
+        // The views made from this map, closed with it. Changed under the region's exclusive lock.
+        private readonly List<WeakReference> _views = new List<WeakReference>();
         private volatile bool _closed;
+        private int _closedWithParent;
 
         private MemoryMap(
-            MappingHandle mapping, long hiddenPrefix, long size, MemoryMapKind kind, string path, long offset,
-            MemoryProtection protection, MapSharing sharing, FileStream file, bool ownsFile, bool fileWritable)
+            MappedRegion region, long start, long size, MemoryMapKind kind, string path, string name, long backingOffset,
+            MapSharing sharing, MemoryMap parent = null, long parentOffset = 0)
         {
-            _mapping = mapping;
-            _hiddenPrefix = hiddenPrefix;
-            _file = file;
-            _ownsFile = ownsFile;
-            _fileWritable = fileWritable;
-            _protection = protection;
+            _region = region;
+            _start = start;
+            _backingOffset = backingOffset;
             Id = MemoryMapRegistry.NextId();
             Kind = kind;
             Path = path;
-            FileOffset = offset;
+            Name = name;
             Size = size;
             Sharing = sharing;
+            Parent = parent;
+            ParentOffset = parentOffset;
             MemoryMapRegistry.Add(this);
         }
 
         /// <summary>A number unique among the maps of this process.</summary>
         public int Id { get; }
 
-        /// <summary>Whether the map is of anonymous memory or of a file.</summary>
+        /// <summary>Whether the map is of anonymous memory, of a file, or of named shared memory. A view has its parent's kind.</summary>
         public MemoryMapKind Kind { get; }
 
-        /// <summary>The full path of the mapped file, or null for anonymous memory.</summary>
+        /// <summary>The full path of the mapped file, or null.</summary>
         public string Path { get; }
+
+        /// <summary>The name of the shared-memory object for a Named map (and its views), or null.</summary>
+        public string Name { get; }
+
+        /// <summary>The map this one is a view of, or null.</summary>
+        public MemoryMap Parent { get; }
+
+        /// <summary>Where in <see cref="Parent"/> this view starts (0 when the map is not a view).</summary>
+        public long ParentOffset { get; }
 
         /// <summary>
         /// Where in the file the map starts (0 for anonymous memory). Not called Offset: piping a map
         /// into Read-MemoryMap would bind it to -Offset by property name.
         /// </summary>
-        public long FileOffset { get; }
+        public long FileOffset => Kind == MemoryMapKind.File ? _backingOffset : 0;
 
         /// <summary>The number of bytes mapped; valid offsets are 0 to Size - 1.</summary>
         public long Size { get; }
 
         /// <summary>The address of the map's first byte, or zero once closed.</summary>
-        public IntPtr Address => _closed ? IntPtr.Zero : new IntPtr(_mapping.DangerousGetHandle().ToInt64() + _hiddenPrefix);
+        public IntPtr Address => IsValid ? new IntPtr(_region.Mapping.DangerousGetHandle().ToInt64() + _start) : IntPtr.Zero;
 
-        /// <summary>The current protection.</summary>
-        public MemoryProtection Protection => _protection;
+        /// <summary>
+        /// The current protection: what every byte of the map allows. Protection is set per page, and
+        /// a view may change some of its parent's pages; the parent then reports what all its pages allow.
+        /// </summary>
+        public MemoryProtection Protection => ProtectionOf(0, Size);
 
         /// <summary>Whether writes are shared with the file or private to this map (copy-on-write).</summary>
         public MapSharing Sharing { get; }
 
-        /// <summary>True until the map is closed.</summary>
-        public bool IsValid => !_closed;
+        /// <summary>True until the map, or the map it is a view of, is closed.</summary>
+        public bool IsValid => !_closed && !_region.Closed;
+
+        /// <summary>The size of one page of this system: the unit in which protection changes.</summary>
+        public static long PageSize => NativeMapper.Current.PageSize;
 
         /// <summary>The maps of this process that are open now, ordered by Id.</summary>
         public static IReadOnlyList<MemoryMap> GetOpenMaps() => MemoryMapRegistry.Snapshot();
@@ -104,8 +123,8 @@ namespace Mman
             CheckSharing(sharing);
             CheckAddressSpace(size);
             IntPtr address = NativeMapper.Current.MapAnonymous(size, protection, sharing);
-            var mapping = new MappingHandle(address, size);
-            return new MemoryMap(mapping, 0, size, MemoryMapKind.Anonymous, null, 0, protection, sharing, null, ownsFile: false, fileWritable: false);
+            var region = new MappedRegion(new MappingHandle(address, size), protection, file: null, ownsFile: false, fileWritable: false);
+            return new MemoryMap(region, 0, size, MemoryMapKind.Anonymous, null, null, 0, sharing);
         }
 
         /// <summary>
@@ -192,14 +211,14 @@ namespace Mman
             if (count >= LargeRead)
             {
                 // Refuse a closed, unreadable or truncated map before allocating a large array for it.
-                _lock.EnterReadLock();
+                _region.Lock.EnterReadLock();
                 try
                 {
                     Enter(offset, count, MemoryProtection.Read);
                 }
                 finally
                 {
-                    _lock.ExitReadLock();
+                    _region.Lock.ExitReadLock();
                 }
             }
 
@@ -213,7 +232,7 @@ namespace Mman
         {
             CheckBuffer(buffer, nameof(buffer), index, count);
             CheckOffsetAndCount(offset, count);
-            _lock.EnterReadLock();
+            _region.Lock.EnterReadLock();
             try
             {
                 byte* source = Enter(offset, count, MemoryProtection.Read);
@@ -221,7 +240,7 @@ namespace Mman
                 {
                     fixed (byte* destination = buffer)
                     {
-                        if (_file == null)
+                        if (_region.File == null)
                         {
                             Buffer.MemoryCopy(source, destination + index, count, count);
                         }
@@ -234,7 +253,7 @@ namespace Mman
             }
             finally
             {
-                _lock.ExitReadLock();
+                _region.Lock.ExitReadLock();
             }
         }
 
@@ -247,7 +266,7 @@ namespace Mman
         {
             CheckBuffer(data, nameof(data), index, count);
             CheckOffsetAndCount(offset, count);
-            _lock.EnterReadLock();
+            _region.Lock.EnterReadLock();
             try
             {
                 byte* destination = Enter(offset, count, MemoryProtection.Write);
@@ -255,7 +274,7 @@ namespace Mman
                 {
                     fixed (byte* source = data)
                     {
-                        if (_file == null)
+                        if (_region.File == null)
                         {
                             Buffer.MemoryCopy(source + index, destination, count, count);
                         }
@@ -270,32 +289,37 @@ namespace Mman
             }
             finally
             {
-                _lock.ExitReadLock();
+                _region.Lock.ExitReadLock();
             }
         }
 
         /// <summary>
         /// Changes the protection of the whole map. Write and Execute at once is refused unless
-        /// <paramref name="allowWriteExecute"/> is true.
+        /// <paramref name="allowWriteExecute"/> is true. Protection applies to whole pages: for a view
+        /// whose ends are not on page boundaries, the pages it shares with the rest of its parent change
+        /// too (<see cref="DescribeProtectionSpill"/> says which bytes).
         /// </summary>
         /// <exception cref="MemoryMapException">The operating system refused the protection (<see cref="MemoryMapError.ProtectionDenied"/>).</exception>
         public void SetProtection(MemoryProtection protection, bool allowWriteExecute = false)
         {
             CheckProtection(protection, allowWriteExecute);
-            _lock.EnterWriteLock();
+            _region.Lock.EnterWriteLock();
             try
             {
                 ThrowIfClosed();
-                if (Kind == MemoryMapKind.File && Sharing == MapSharing.Shared && !_fileWritable && (protection & MemoryProtection.Write) != 0)
+                if (Kind != MemoryMapKind.Anonymous && Sharing == MapSharing.Shared && !_region.FileWritable && (protection & MemoryProtection.Write) != 0)
                 {
                     // The OS would refuse too (EACCES, ERROR_ACCESS_DENIED); saying why is more useful.
                     throw new MemoryMapException(
                         MemoryMapError.ProtectionDenied,
-                        "Protection " + protection + " is not possible for map " + Id + ": the file was opened read-only because the map was created without Write. Create the map with -Protection Read,Write to write to the file, or with -Sharing Private for writes that stay in memory.");
+                        "Protection " + protection + " is not possible for map " + Id + ": " + Describe() + " was opened read-only because the map was created without Write. Create the map with -Protection Read,Write to write to it, or with -Sharing Private for writes that stay in memory.");
                 }
 
-                NativeMapper.Current.Protect(_mapping.DangerousGetHandle(), _mapping.Length, protection, Sharing);
-                _protection = protection;
+                PageSpan(0, Size, out long firstPage, out long endPage);
+                long pageSize = NativeMapper.Current.PageSize;
+                IntPtr first = new IntPtr(_region.Mapping.DangerousGetHandle().ToInt64() + (firstPage * pageSize));
+                NativeMapper.Current.Protect(first, (endPage - firstPage) * pageSize, protection, Sharing);
+                _region.Pages = _region.Pages.With(firstPage, endPage, protection);
             }
             catch (MemoryMapException e) when (e.Error == MemoryMapError.ProtectionDenied && e.NativeErrorCode != 0)
             {
@@ -307,7 +331,7 @@ namespace Mman
             }
             finally
             {
-                _lock.ExitWriteLock();
+                _region.Lock.ExitWriteLock();
             }
         }
 
@@ -321,7 +345,7 @@ namespace Mman
         public unsafe void Sync(long offset, long count, bool async = false, bool invalidate = false)
         {
             CheckOffsetAndCount(offset, count);
-            _lock.EnterReadLock();
+            _region.Lock.EnterReadLock();
             try
             {
                 byte* start = Enter(offset, count, MemoryProtection.None);
@@ -333,47 +357,65 @@ namespace Mman
                 // msync wants a page-aligned address: widen the range down to its first page.
                 long first = (long)start;
                 long pageStart = first - (first % NativeMapper.Current.PageSize);
-                NativeMapper.Current.Flush(new IntPtr(pageStart), first + count - pageStart, _file, _fileWritable, async, invalidate);
+                NativeMapper.Current.Flush(new IntPtr(pageStart), first + count - pageStart, _region.File, _region.FileWritable, async, invalidate);
             }
             finally
             {
-                _lock.ExitReadLock();
+                _region.Lock.ExitReadLock();
             }
         }
 
-        /// <summary>Unmaps the memory and releases the file. Closing twice is harmless.</summary>
+        /// <summary>
+        /// Closes the map and every view made from it. The map that created the memory also unmaps it
+        /// and releases the file; a view only stops being usable. Closing twice is harmless.
+        /// </summary>
         public void Dispose()
         {
-            _lock.EnterWriteLock();
+            var closed = new List<int>();
+            _region.Lock.EnterWriteLock();
             try
             {
-                if (_closed)
+                if (!IsValid)
                 {
                     return;
                 }
 
-                _closed = true;
-                _mapping.Dispose();
+                CloseWithViews(closed);
+                if (Parent == null)
+                {
+                    _region.Closed = true;
+                    _region.Mapping.Dispose();
+                }
             }
             finally
             {
-                _lock.ExitWriteLock();
+                _region.Lock.ExitWriteLock();
             }
 
-            if (_ownsFile)
+            if (Parent == null && _region.OwnsFile)
             {
-                _file.Dispose();
+                _region.File.Dispose();
             }
 
-            MemoryMapRegistry.Remove(Id);
+            foreach (int id in closed)
+            {
+                MemoryMapRegistry.Remove(id);
+            }
         }
 
         /// <summary>A one-line description, such as "MemoryMap 3: File /tmp/a.bin, 4096 bytes, Read, Shared".</summary>
         public override string ToString() =>
             string.Format(
                 CultureInfo.InvariantCulture,
-                "MemoryMap {0}: {1}{2}, {3} bytes, {4}, {5}{6}",
-                Id, Kind, Path == null ? string.Empty : " " + Path, Size, Protection, Sharing, _closed ? ", closed" : string.Empty);
+                "MemoryMap {0}: {1}{2}{3}, {4} bytes, {5}, {6}{7}",
+                Id,
+                Kind,
+                Path != null ? " " + Path : Name != null ? " " + Name : string.Empty,
+                Parent == null ? string.Empty : " (view of map " + Parent.Id.ToString(CultureInfo.InvariantCulture) + " at " + ParentOffset.ToString(CultureInfo.InvariantCulture) + ")",
+                Size,
+                Protection,
+                Sharing,
+                IsValid ? string.Empty : ", closed");
 
         /// <summary>
         /// Everything an access must pass before memory is touched, under the shared lock: the map is
@@ -383,49 +425,100 @@ namespace Mman
         private unsafe byte* Enter(long offset, long count, MemoryProtection needed)
         {
             ThrowIfClosed();
-            MemoryProtection current = _protection;
-            if ((needed & MemoryProtection.Read) != 0 && (current & MemoryProtection.Read) == 0)
-            {
-                throw new MemoryMapAccessException(
-                    MemoryMapError.MapNotReadable,
-                    "Mapping is not readable: its protection is " + current + ". Add Read with Set-MemoryMapProtection first.");
-            }
-
-            if ((needed & MemoryProtection.Write) != 0 && (current & MemoryProtection.Write) == 0)
-            {
-                throw new MemoryMapAccessException(
-                    MemoryMapError.MapNotWritable,
-                    "Mapping is not writable: its protection is " + current + ". Add Write with Set-MemoryMapProtection first.");
-            }
+            CheckAccess(offset, count, needed);
 
             // Touching a page past the end of a file raises SIGBUS, so check the file's length first.
             // (Another process can still truncate it between this check and the copy: on Linux the
             // copy itself then fails safely, see NativeMapper.CopyFromFileMap.)
-            if (_file != null && count > 0 && FileOffset + offset + count > _file.Length)
+            if (_region.File != null && count > 0 && _backingOffset + offset + count > _region.File.Length)
             {
                 throw Truncated(offset, count);
             }
 
-            return (byte*)_mapping.DangerousGetHandle() + _hiddenPrefix + offset;
+            return (byte*)_region.Mapping.DangerousGetHandle() + _start + offset;
         }
+
+        /// <summary>Throws unless every page of the range allows the access.</summary>
+        private void CheckAccess(long offset, long count, MemoryProtection needed)
+        {
+            MemoryProtection current = ProtectionOf(offset, count);
+            if ((needed & ~current & (MemoryProtection.Read | MemoryProtection.Write)) == 0)
+            {
+                return;
+            }
+
+            // Name the bytes only when the map's pages differ, so the common message stays short.
+            string which = _region.Pages.IsUniform || count == 0
+                ? "its protection is " + current
+                : string.Format(CultureInfo.InvariantCulture, "bytes {0}..{1} of map {2} have protection {3}", offset, offset + Math.Max(count, 1) - 1, Id, current);
+            throw (needed & MemoryProtection.Read) != 0 && (current & MemoryProtection.Read) == 0
+                ? new MemoryMapAccessException(MemoryMapError.MapNotReadable, "Mapping is not readable: " + which + ". Add Read with Set-MemoryMapProtection first.")
+                : new MemoryMapAccessException(MemoryMapError.MapNotWritable, "Mapping is not writable: " + which + ". Add Write with Set-MemoryMapProtection first.");
+        }
+
+        /// <summary>What every page under bytes offset..offset + count - 1 allows (for count 0, the whole map).</summary>
+        internal MemoryProtection ProtectionOf(long offset, long count)
+        {
+            if (count == 0)
+            {
+                offset = 0;
+                count = Size;
+            }
+
+            PageSpan(offset, count, out long firstPage, out long endPage);
+            return _region.Pages.Common(firstPage, endPage);
+        }
+
+        /// <summary>The pages of the OS mapping that hold bytes offset..offset + count - 1 of this map.</summary>
+        private void PageSpan(long offset, long count, out long firstPage, out long endPage)
+        {
+            long pageSize = NativeMapper.Current.PageSize;
+            firstPage = (_start + offset) / pageSize;
+            endPage = (_start + offset + count + pageSize - 1) / pageSize;
+        }
+
+        /// <summary>"the file '/x'" or "shared memory 'x'", for messages.</summary>
+        private string Describe() => Kind == MemoryMapKind.Named ? "shared memory '" + Name + "'" : "the file '" + Path + "'";
 
         private MemoryMapException Truncated(long offset, long count)
         {
-            long fileLength = _file.Length;
+            long length = _region.File.Length;
+            string format = Kind == MemoryMapKind.Named
+                ? "Shared memory '{0}' is now {1} bytes (another process shrank it); the map covers its offsets {2}..{3}, and offset {4} with count {5} reaches past its end. Use the first {6} bytes of the map, or close it and map it again."
+                : "The file '{0}' is now {1} bytes; the map covers file offsets {2}..{3}, and offset {4} with count {5} reaches past the file's end. Use the first {6} bytes of the map, or close it and map the file again.";
             return new MemoryMapException(
                 MemoryMapError.FileTruncated,
                 string.Format(
-                    CultureInfo.InvariantCulture,
-                    "The file '{0}' is now {1} bytes; the map covers file offsets {2}..{3}, and offset {4} with count {5} reaches past the file's end. Use the first {6} bytes of the map, or close it and map the file again.",
-                    Path, fileLength, FileOffset, FileOffset + Size - 1, offset, count, Math.Max(0, fileLength - FileOffset)));
+                    CultureInfo.InvariantCulture, format, Kind == MemoryMapKind.Named ? Name : Path, length,
+                    _backingOffset, _backingOffset + Size - 1, offset, count, Math.Max(0, length - _backingOffset)));
         }
 
         private void ThrowIfClosed()
         {
-            if (_closed)
+            if (_closed || _region.Closed)
             {
-                throw new ObjectDisposedException(null, "Mapping is closed: map " + Id + " was closed. Create a new map with New-MemoryMap.");
+                string why = _closedWithParent != 0
+                    ? " was closed with map " + _closedWithParent.ToString(CultureInfo.InvariantCulture) + ", which it is a view of. Views live only as long as their parent"
+                    : " was closed";
+                throw new ObjectDisposedException(null, "Mapping is closed: map " + Id + why + ". Create a new map with New-MemoryMap.");
             }
+        }
+
+        /// <summary>Marks this map and its views, and theirs, closed; under the region's exclusive lock.</summary>
+        private void CloseWithViews(List<int> closed)
+        {
+            _closed = true;
+            closed.Add(Id);
+            foreach (WeakReference reference in _views)
+            {
+                if (reference.Target is MemoryMap view && !view._closed)
+                {
+                    view._closedWithParent = Id;
+                    view.CloseWithViews(closed);
+                }
+            }
+
+            _views.Clear();
         }
 
         /// <summary>Throws unless offset and count describe a range inside the map.</summary>
@@ -553,8 +646,8 @@ namespace Mman
             long mappedLength = length + hiddenPrefix;
             CheckAddressSpace(mappedLength);
             IntPtr address = NativeMapper.Current.MapFile(file, fileWritable, offset - hiddenPrefix, mappedLength, protection, sharing);
-            var mapping = new MappingHandle(address, mappedLength);
-            return new MemoryMap(mapping, hiddenPrefix, length, MemoryMapKind.File, path, offset, protection, sharing, file, ownsFile, fileWritable);
+            var region = new MappedRegion(new MappingHandle(address, mappedLength), protection, file, ownsFile, fileWritable);
+            return new MemoryMap(region, hiddenPrefix, length, MemoryMapKind.File, path, null, offset, sharing);
         }
     }
 }

@@ -69,6 +69,21 @@ namespace Mman
         /// <summary>The operating system could not create the mapping.</summary>
         MapFailed,
 
+        /// <summary>A shared-memory name is empty, too long, or has characters or a prefix this system does not allow.</summary>
+        NameInvalid,
+
+        /// <summary>No shared-memory object has the name (and no -Size was given to create one).</summary>
+        NamedMapNotFound,
+
+        /// <summary>A shared-memory object with the name exists with another size than the one asked for.</summary>
+        NamedMapSizeMismatch,
+
+        /// <summary>The shared-memory object exists but this user may not open it with the access asked for.</summary>
+        NamedMapAccessDenied,
+
+        /// <summary>The shared-memory object exists but has no size yet: its creator has not finished creating it.</summary>
+        NamedMapEmpty,
+
         /// <summary>Another operating-system call failed; the exception carries its error number and name.</summary>
         NativeError,
     }

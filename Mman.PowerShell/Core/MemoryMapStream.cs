@@ -44,13 +44,13 @@ namespace Mman
         public MemoryMap Map => _map;
 
         /// <inheritdoc/>
-        public override bool CanRead => !_disposed && _map.IsValid && (_map.Protection & MemoryProtection.Read) != 0;
+        public override bool CanRead => !_disposed && _map.IsValid && (_map.ProtectionOf(_start, _length) & MemoryProtection.Read) != 0;
 
         /// <inheritdoc/>
         public override bool CanSeek => !_disposed;
 
         /// <inheritdoc/>
-        public override bool CanWrite => !_disposed && _writable && _map.IsValid && (_map.Protection & MemoryProtection.Write) != 0;
+        public override bool CanWrite => !_disposed && _writable && _map.IsValid && (_map.ProtectionOf(_start, _length) & MemoryProtection.Write) != 0;
 
         /// <inheritdoc/>
         public override long Length => _length;

@@ -43,5 +43,8 @@ namespace Mman
 
         /// <summary>A range of a file.</summary>
         File,
+
+        /// <summary>A named shared-memory object that other processes can open by its name.</summary>
+        Named,
     }
 }

@@ -31,6 +31,20 @@ namespace Mman
         /// <summary>Maps a file range whose offset is already aligned; returns the base address.</summary>
         internal abstract IntPtr MapFile(FileStream file, bool fileWritable, long alignedOffset, long length, MemoryProtection protection, MapSharing sharing);
 
+        /// <summary>Which system's rules shared-memory names follow here.</summary>
+        internal abstract NamePlatform NamePlatform { get; }
+
+        /// <summary>
+        /// Opens the shared-memory object <paramref name="objectName"/> (as <see cref="NamedMapName"/> made
+        /// it; <paramref name="name"/> is the user's, for messages) and maps all of it. With a size, creates
+        /// the object when it does not exist (owner-only unless <paramref name="allowOtherUsers"/>);
+        /// without, opens an existing one and takes its size.
+        /// </summary>
+        internal abstract NamedMapping MapNamed(string objectName, string name, long? size, MemoryProtection protection, MapSharing sharing, bool allowOtherUsers);
+
+        /// <summary>Removes a shared-memory object's name; false when there is no object of that name.</summary>
+        internal abstract bool RemoveNamed(string objectName, string name);
+
         /// <summary>Unmaps a region. Called from a SafeHandle's release, so it must not throw.</summary>
         internal abstract bool Unmap(IntPtr address, long length);
 
@@ -84,15 +98,30 @@ namespace Mman
         internal abstract string DescribeError(int code, out string name);
 
         /// <summary>Builds the exception for a failed OS call from the thread's last error.</summary>
-        protected MemoryMapException Failure(MemoryMapError error, string call)
+        protected MemoryMapException Failure(MemoryMapError error, string call) => Failure(error, call, Marshal.GetLastWin32Error());
+
+        /// <summary>Builds the exception for a failed OS call from its error code.</summary>
+        protected MemoryMapException Failure(MemoryMapError error, string call, int code)
         {
-            int code = Marshal.GetLastWin32Error();
             string text = DescribeError(code, out string name);
             string message = call + " failed with " + name + " (" + text + ")";
             return error == MemoryMapError.MapFailed
                 ? new MemoryMapAllocationException(message, code, name)
                 : new MemoryMapException(error, message, code, name);
         }
+
+        /// <summary>The errors of opening a shared-memory object that users can act on.</summary>
+        protected static MemoryMapException NamedNotFound(string name) => new MemoryMapException(
+            MemoryMapError.NamedMapNotFound,
+            "No shared memory named '" + name + "' exists. Create it with New-MemoryMap -Name '" + name + "' -Size <bytes>, or check the name (names are case-sensitive on Linux and macOS).");
+
+        protected static MemoryMapException NamedAccessDenied(string name, bool write, string how) => new MemoryMapException(
+            MemoryMapError.NamedMapAccessDenied,
+            "Shared memory '" + name + "' exists, but this user may not " + how + " it" + (write ? " for writing" : string.Empty) + ". Objects are created for their owner only: the owner can create it with -AllowOtherUsers" + (write ? ", or open it with -Protection Read if reading is enough" : string.Empty) + ".");
+
+        protected static MemoryMapException NamedSizeMismatch(string name, long size, long actual) => new MemoryMapException(
+            MemoryMapError.NamedMapSizeMismatch,
+            "Shared memory '" + name + "' already exists with " + actual + " bytes, not " + size + ". Open it with -Size " + actual + ", or without -Size to take its size; or remove it first with Remove-MemoryMap -Name '" + name + "'.");
 
         private static NativeMapper Create()
         {
@@ -113,5 +142,31 @@ namespace Mman
 
             throw new PlatformNotSupportedException("Mman supports Linux, macOS and Windows; this is " + RuntimeInformation.OSDescription + ".");
         }
+    }
+}
+
+namespace Mman
+{
+    /// <summary>What <see cref="NativeMapper.MapNamed"/> mapped.</summary>
+    internal sealed class NamedMapping
+    {
+        internal NamedMapping(IntPtr address, long length, System.IO.FileStream backing, bool writable)
+        {
+            Address = address;
+            Length = length;
+            Backing = backing;
+            Writable = writable;
+        }
+
+        internal IntPtr Address { get; }
+
+        /// <summary>The bytes mapped: the object's whole size.</summary>
+        internal long Length { get; }
+
+        /// <summary>The object as a file whose length is checked before access (Linux, where another process may shrink it); otherwise null.</summary>
+        internal System.IO.FileStream Backing { get; }
+
+        /// <summary>Whether the object was opened for writing, so that Write can be added later.</summary>
+        internal bool Writable { get; }
     }
 }

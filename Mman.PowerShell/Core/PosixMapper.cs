@@ -16,7 +16,15 @@ namespace Mman
         private const int MAP_SHARED = 0x01;
         private const int MAP_PRIVATE = 0x02;
 
+        private const int O_RDONLY = 0;
+        private const int O_RDWR = 2;
+        private const int OwnerOnlyMode = 0x180;   // 0600
+        private const int EveryoneMode = 0x1B6;    // 0666
+
         private readonly int _mapAnonymous;
+        private readonly int _oCreat;
+        private readonly int _oExcl;
+        private readonly int _oNonblock;
         private readonly int _msAsync;
         private readonly int _msSync;
         private readonly int _msInvalidate;
@@ -28,8 +36,11 @@ namespace Mman
 
         private readonly bool _isMacOS;
 
-        private PosixMapper(bool isMacOS, int mapAnonymous, int msAsync, int msSync, int msInvalidate, Dictionary<int, string> errnoNames)
+        private PosixMapper(bool isMacOS, int mapAnonymous, int msAsync, int msSync, int msInvalidate, int oCreat, int oExcl, int oNonblock, Dictionary<int, string> errnoNames)
         {
+            _oNonblock = oNonblock;
+            _oCreat = oCreat;
+            _oExcl = oExcl;
             _isMacOS = isMacOS;
 
             // process_vm_readv/writev exist on Linux only.
@@ -45,30 +56,32 @@ namespace Mman
         /// <summary>glibc and musl on Linux (asm-generic/mman-common.h, bits/mman-linux.h).</summary>
         internal static PosixMapper ForLinux() => new PosixMapper(
             isMacOS: false,
-            mapAnonymous: 0x20, msAsync: 1, msSync: 4, msInvalidate: 2,
+            mapAnonymous: 0x20, msAsync: 1, msSync: 4, msInvalidate: 2, oCreat: 0x40, oExcl: 0x80, oNonblock: 0x800,
             errnoNames: new Dictionary<int, string>
             {
                 [1] = "EPERM", [2] = "ENOENT", [4] = "EINTR", [5] = "EIO", [6] = "ENXIO", [9] = "EBADF",
                 [11] = "EAGAIN", [12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT", [16] = "EBUSY",
                 [19] = "ENODEV", [21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE",
                 [26] = "ETXTBSY", [27] = "EFBIG", [28] = "ENOSPC", [30] = "EROFS", [75] = "EOVERFLOW",
-                [38] = "ENOSYS", [95] = "EOPNOTSUPP",
+                [38] = "ENOSYS", [95] = "EOPNOTSUPP", [17] = "EEXIST", [36] = "ENAMETOOLONG", [20] = "ENOTDIR",
             });
 
         /// <summary>macOS (sys/mman.h, sys/errno.h).</summary>
         internal static PosixMapper ForMacOS() => new PosixMapper(
             isMacOS: true,
-            mapAnonymous: 0x1000, msAsync: 1, msSync: 0x10, msInvalidate: 2,
+            mapAnonymous: 0x1000, msAsync: 1, msSync: 0x10, msInvalidate: 2, oCreat: 0x200, oExcl: 0x800, oNonblock: 0x4,
             errnoNames: new Dictionary<int, string>
             {
                 [1] = "EPERM", [2] = "ENOENT", [4] = "EINTR", [5] = "EIO", [6] = "ENXIO", [9] = "EBADF",
                 [12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT", [16] = "EBUSY", [19] = "ENODEV",
                 [21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE", [26] = "ETXTBSY",
                 [27] = "EFBIG", [28] = "ENOSPC", [30] = "EROFS", [35] = "EAGAIN", [45] = "ENOTSUP",
-                [84] = "EOVERFLOW",
+                [84] = "EOVERFLOW", [17] = "EEXIST", [63] = "ENAMETOOLONG", [78] = "ENOSYS",
             });
 
         internal override long PageSize => Environment.SystemPageSize;
+
+        internal override NamePlatform NamePlatform => _isMacOS ? NamePlatform.MacOS : NamePlatform.Linux;
 
         internal override long OffsetAlignment => Environment.SystemPageSize;
 
@@ -171,6 +184,221 @@ namespace Mman
 
             return address;
         }
+
+        internal override NamedMapping MapNamed(string objectName, string name, long? size, MemoryProtection protection, MapSharing sharing, bool allowOtherUsers)
+        {
+            bool write = sharing == MapSharing.Shared && (protection & MemoryProtection.Write) != 0;
+            int mode = allowOtherUsers ? EveryoneMode : OwnerOnlyMode;
+            bool created = false;
+            int fd = -1;
+            for (int attempt = 0; fd < 0; attempt++)
+            {
+                if (size.HasValue)
+                {
+                    fd = Interop.Libc.shm_open(objectName, O_RDWR | _oCreat | _oExcl, mode, _isMacOS);
+                    if (fd >= 0)
+                    {
+                        created = true;
+                        break;
+                    }
+
+                    if (ErrnoName() != "EEXIST")
+                    {
+                        throw NamedFailure("shm_open", name, write);
+                    }
+                }
+
+                // Non-blocking: on Linux anyone can put a FIFO in /dev/shm, and opening one would wait
+                // for a writer forever; what was opened is checked next.
+                fd = Interop.Libc.shm_open(objectName, (write ? O_RDWR : O_RDONLY) | _oNonblock, 0, _isMacOS);
+                if (fd < 0 && !(size.HasValue && ErrnoName() == "ENOENT" && attempt < 3))
+                {
+                    // ENOENT with a size: removed between the two calls, so try creating it again.
+                    throw NamedFailure("shm_open", name, write);
+                }
+            }
+
+            FileStream backing = null;
+            try
+            {
+                long length = created ? Create(fd, name, size.Value, mode) : SizeOfExisting(fd, name, size, write);
+                if (length < 0)
+                {
+                    throw NotSharedMemory(name, "a FIFO, device or other special file");
+                }
+                int flags = sharing == MapSharing.Shared ? MAP_SHARED : MAP_PRIVATE;
+                if (!_isMacOS)
+                {
+                    // Another process may shrink a Linux object under the map; its length is then
+                    // checked before each access, as a file's is. (macOS objects cannot shrink.)
+                    backing = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(new IntPtr(fd), ownsHandle: true), created || write ? FileAccess.ReadWrite : FileAccess.Read, bufferSize: 1);
+                }
+
+                IntPtr address = Interop.Libc.mmap(IntPtr.Zero, (UIntPtr)(ulong)length, (int)protection, flags, fd, 0);
+                if (address == Interop.Libc.MAP_FAILED)
+                {
+                    throw Failure(Refused(protection) ? MemoryMapError.ExecuteDenied : MemoryMapError.MapFailed, "mmap");
+                }
+
+                if (backing == null)
+                {
+                    Interop.Libc.close(fd);
+                }
+
+                return new NamedMapping(address, length, backing, writable: created || write);
+            }
+            catch
+            {
+                if (backing != null)
+                {
+                    backing.Dispose();
+                }
+                else
+                {
+                    Interop.Libc.close(fd);
+                }
+
+                if (created)
+                {
+                    // Leave nothing half-made behind.
+                    Interop.Libc.shm_unlink(objectName);
+                }
+
+                throw;
+            }
+        }
+
+        internal override bool RemoveNamed(string objectName, string name)
+        {
+            if (Interop.Libc.shm_unlink(objectName) == 0)
+            {
+                return true;
+            }
+
+            if (ErrnoName() == "ENOENT")
+            {
+                return false;
+            }
+
+            throw NamedFailure("shm_unlink", name, write: false);
+        }
+
+        /// <summary>Sizes a new object and gives it exactly the mode asked for.</summary>
+        private long Create(int fd, string name, long size, int mode)
+        {
+            // shm_open's mode passed through the umask; fchmod sets it exactly.
+            if (Interop.Libc.fchmod(fd, mode) != 0 || Interop.Libc.ftruncate(fd, size) != 0)
+            {
+                throw Failure(MemoryMapError.NativeError, "creating shared memory '" + name + "'");
+            }
+
+            return size;
+        }
+
+        /// <summary>
+        /// The size of an object someone else created. Its creator sizes it just after creating it, so
+        /// a size of 0 is waited for briefly (or set, when a size was given and the object is writable).
+        /// </summary>
+        private long SizeOfExisting(int fd, string name, long? size, bool writable)
+        {
+            long actual = SizeOf(fd);
+            if (actual < 0)
+            {
+                return actual;
+            }
+
+            for (int wait = 0; actual == 0 && wait < 20; wait++)
+            {
+                if (size.HasValue && writable)
+                {
+                    // Fails harmlessly if the creator got there first (macOS sizes an object only once).
+                    Interop.Libc.ftruncate(fd, size.Value);
+                }
+                else
+                {
+                    System.Threading.Thread.Sleep(50);
+                }
+
+                actual = SizeOf(fd);
+            }
+
+            if (actual == 0)
+            {
+                throw new MemoryMapException(
+                    MemoryMapError.NamedMapEmpty,
+                    "Shared memory '" + name + "' exists but has no size: the process that created it has not set one. Open it with -Size <bytes> and -Protection Read,Write to set it, or remove it with Remove-MemoryMap -Name '" + name + "'.");
+            }
+
+            if (size.HasValue && size.Value != actual)
+            {
+                throw NamedSizeMismatch(name, size.Value, actual);
+            }
+
+            return actual;
+        }
+
+        /// <summary>The size of the object, or -1 when it is not a regular file (what shared memory is).</summary>
+        private unsafe long SizeOf(int fd)
+        {
+            byte* buffer = stackalloc byte[512];
+            int result;
+            int mode;
+            long size;
+            if (_isMacOS)
+            {
+                result = RuntimeInformation.ProcessArchitecture == Architecture.X64
+                    ? Interop.Libc.fstat_x64(fd, buffer)
+                    : Interop.Libc.fstat_arm64(fd, buffer);
+                mode = *(ushort*)(buffer + 4);
+                size = *(long*)(buffer + 96);
+            }
+            else
+            {
+                // struct statx: stx_mode is the 16-bit field at byte 28, stx_size the 64-bit one at 40.
+                result = Interop.Libc.statx(fd, string.Empty, Interop.Libc.AT_EMPTY_PATH, Interop.Libc.STATX_TYPE | Interop.Libc.STATX_SIZE, buffer);
+                mode = *(ushort*)(buffer + 28);
+                size = *(long*)(buffer + 40);
+            }
+
+            if (result != 0)
+            {
+                throw Failure(MemoryMapError.NativeError, "fstat");
+            }
+
+            // macOS reports shared memory with a type of its own, not S_IFREG; only Linux is strict here.
+            return _isMacOS || (mode & Interop.Libc.S_IFMT) == Interop.Libc.S_IFREG ? size : -1;
+        }
+
+        private static MemoryMapArgumentException NotSharedMemory(string name, string what) =>
+            new MemoryMapArgumentException(
+                MemoryMapError.NotARegularFile,
+                "'" + name + "' names " + what + " in /dev/shm, not shared memory, so it cannot be mapped. Choose another name, or remove what is there.",
+                "name");
+
+        private Exception NamedFailure(string call, string name, bool write)
+        {
+            int code = Marshal.GetLastWin32Error();
+            _errnoNames.TryGetValue(code, out string errno);
+            switch (errno)
+            {
+                case "ENOENT":
+                    return NamedNotFound(name);
+                case "EACCES":
+                case "EPERM":
+                    return NamedAccessDenied(name, write, call == "shm_unlink" ? "remove" : "open");
+                case "EINVAL" when !_isMacOS:
+                case "EISDIR":
+                    // glibc's shm_open turns EISDIR into EINVAL; the name itself was checked already.
+                    return NotSharedMemory(name, "a directory");
+                case "ENAMETOOLONG":
+                case "EINVAL":
+                    return new MemoryMapArgumentException(MemoryMapError.NameInvalid, "The shared-memory name '" + name + "' is not valid here: " + call + " refused it (" + errno + "). Use a shorter name of letters, digits, '-', '_' and '.'.", "name");
+                default:
+                    return Failure(MemoryMapError.NativeError, call, code);
+            }
+        }
+
+        private string ErrnoName() => _errnoNames.TryGetValue(Marshal.GetLastWin32Error(), out string name) ? name : null;
 
         internal override bool Unmap(IntPtr address, long length) =>
             Interop.Libc.munmap(address, (UIntPtr)(ulong)length) == 0;

@@ -23,7 +23,7 @@ namespace Mman
             [32] = "ERROR_SHARING_VIOLATION", [87] = "ERROR_INVALID_PARAMETER", [112] = "ERROR_DISK_FULL",
             [487] = "ERROR_INVALID_ADDRESS", [1006] = "ERROR_FILE_INVALID", [1132] = "ERROR_MAPPED_ALIGNMENT",
             [1224] = "ERROR_USER_MAPPED_FILE", [1455] = "ERROR_COMMITMENT_LIMIT",
-            [1655] = "ERROR_DYNAMIC_CODE_BLOCKED",
+            [1655] = "ERROR_DYNAMIC_CODE_BLOCKED", [183] = "ERROR_ALREADY_EXISTS", [1314] = "ERROR_PRIVILEGE_NOT_HELD",
         };
 
         private readonly long _pageSize;
@@ -39,6 +39,13 @@ namespace Mman
         internal override long PageSize => _pageSize;
 
         internal override long OffsetAlignment => _allocationGranularity;
+
+        internal override NamePlatform NamePlatform => NamePlatform.Windows;
+
+        // Owner only (OW: whoever owns the object), or also everyone's read and write; protected from
+        // inheriting anything else.
+        private const string OwnerOnlySddl = "D:P(A;;GA;;;OW)";
+        private const string EveryoneSddl = "D:P(A;;GA;;;OW)(A;;GRGW;;;WD)";
 
         internal override FileStream OpenFile(string path, bool write, bool execute)
         {
@@ -112,6 +119,160 @@ namespace Mman
             // Maximum size 0: the section is as long as the file.
             IntPtr section = CreateFileMappingW(file.SafeFileHandle.DangerousGetHandle(), IntPtr.Zero, sectionProtection, 0, 0, null);
             return MapView(section, viewAccess, alignedOffset, length, protection, sharing);
+        }
+
+        internal override unsafe NamedMapping MapNamed(string objectName, string name, long? size, MemoryProtection protection, MapSharing sharing, bool allowOtherUsers)
+        {
+            bool write = sharing == MapSharing.Shared && (protection & MemoryProtection.Write) != 0;
+            bool execute = (protection & MemoryProtection.Execute) != 0;
+            IntPtr section = IntPtr.Zero;
+            bool created = false;
+            if (size.HasValue)
+            {
+                if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(allowOtherUsers ? EveryoneSddl : OwnerOnlySddl, 1, out IntPtr descriptor, IntPtr.Zero))
+                {
+                    throw Failure(MemoryMapError.NativeError, "ConvertStringSecurityDescriptorToSecurityDescriptor");
+                }
+
+                try
+                {
+                    var attributes = new SECURITY_ATTRIBUTES { nLength = sizeof(SECURITY_ATTRIBUTES), lpSecurityDescriptor = descriptor };
+                    section = CreateFileMappingW(
+                        INVALID_HANDLE_VALUE, new IntPtr(&attributes), execute ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE,
+                        (uint)((ulong)size.Value >> 32), (uint)((ulong)size.Value & 0xFFFFFFFF), objectName);
+                }
+                finally
+                {
+                    LocalFree(descriptor);
+                }
+
+                int code = Marshal.GetLastWin32Error();
+                if (section != IntPtr.Zero)
+                {
+                    created = code != ERROR_ALREADY_EXISTS;
+                }
+                else if (code != ERROR_ACCESS_DENIED)
+                {
+                    throw NamedFailure("CreateFileMapping", name, write, code);
+                }
+
+                // Access denied: it exists and is someone else's; opening asks for less than creating.
+            }
+
+            if (section == IntPtr.Zero)
+            {
+                uint desired = SECTION_QUERY | FILE_MAP_READ | (write ? FILE_MAP_WRITE : 0) | (execute ? FILE_MAP_EXECUTE : 0);
+                section = OpenFileMappingW(desired, false, objectName);
+                if (section == IntPtr.Zero)
+                {
+                    throw NamedFailure("OpenFileMapping", name, write, Marshal.GetLastWin32Error());
+                }
+            }
+
+            try
+            {
+                long length = size ?? SectionSize(section);
+                if (!created && size.HasValue)
+                {
+                    // Windows keeps a section's size to the page, so only whole pages can be compared.
+                    long actual = SectionSize(section);
+                    if (RoundToPage(actual) != RoundToPage(size.Value))
+                    {
+                        throw NamedSizeMismatch(name, size.Value, actual);
+                    }
+                }
+
+                // The creator maps with write access so that Write can be added later, as on POSIX.
+                uint viewAccess = (sharing == MapSharing.Private ? FILE_MAP_COPY : created || write ? FILE_MAP_WRITE : FILE_MAP_READ)
+                    | (execute ? FILE_MAP_EXECUTE : 0);
+                IntPtr address = MapViewOfFile(section, viewAccess, 0, 0, (UIntPtr)(ulong)length);
+                if (address == IntPtr.Zero)
+                {
+                    int code = Marshal.GetLastWin32Error();
+                    throw code == ERROR_ACCESS_DENIED ? NamedAccessDenied(name, write, "open") : Failure(MemoryMapError.MapFailed, "MapViewOfFile", code);
+                }
+
+                try
+                {
+                    Protect(address, length, protection, sharing);
+                }
+                catch
+                {
+                    UnmapViewOfFile(address);
+                    throw;
+                }
+
+                return new NamedMapping(address, length, backing: null, writable: created || write);
+            }
+            finally
+            {
+                // The view keeps the section, and so its name, alive.
+                CloseHandle(section);
+            }
+        }
+
+        /// <summary>
+        /// Windows has no way to remove a section's name: it goes when the last handle and view close.
+        /// Reports only whether one exists.
+        /// </summary>
+        internal override bool RemoveNamed(string objectName, string name)
+        {
+            IntPtr section = OpenFileMappingW(SECTION_QUERY, false, objectName);
+            if (section != IntPtr.Zero)
+            {
+                CloseHandle(section);
+                return true;
+            }
+
+            int code = Marshal.GetLastWin32Error();
+            if (code == ERROR_FILE_NOT_FOUND)
+            {
+                return false;
+            }
+
+            if (code == ERROR_ACCESS_DENIED)
+            {
+                return true;
+            }
+
+            throw NamedFailure("OpenFileMapping", name, write: false, code);
+        }
+
+        private long SectionSize(IntPtr section)
+        {
+            int status = NtQuerySection(section, 0, out SECTION_BASIC_INFORMATION information, (UIntPtr)(ulong)Marshal.SizeOf<SECTION_BASIC_INFORMATION>(), IntPtr.Zero);
+            if (status != 0)
+            {
+                throw new MemoryMapException(MemoryMapError.NativeError, "NtQuerySection failed with NTSTATUS 0x" + status.ToString("X8", System.Globalization.CultureInfo.InvariantCulture), status, "NTSTATUS");
+            }
+
+            return information.MaximumSize;
+        }
+
+        private long RoundToPage(long length) => (length + _pageSize - 1) / _pageSize * _pageSize;
+
+        private Exception NamedFailure(string call, string name, bool write, int code)
+        {
+            switch (code)
+            {
+                case ERROR_FILE_NOT_FOUND:
+                    return NamedNotFound(name);
+                case ERROR_ACCESS_DENIED:
+                    return NamedAccessDenied(name, write, "open");
+                case ERROR_PRIVILEGE_NOT_HELD:
+                    return new MemoryMapException(
+                        MemoryMapError.NamedMapAccessDenied,
+                        "Creating shared memory '" + name + "' in the Global\\ namespace needs the SeCreateGlobalPrivilege privilege, which services and administrators have. Use a Local\\ name (the default), or run as administrator.",
+                        code,
+                        "ERROR_PRIVILEGE_NOT_HELD");
+                case ERROR_INVALID_HANDLE:
+                    return new MemoryMapArgumentException(
+                        MemoryMapError.NameInvalid,
+                        "The name '" + name + "' is already used by another kind of Windows object (an event, mutex, semaphore or job, which share the namespace); choose another name.",
+                        "name");
+                default:
+                    return Failure(MemoryMapError.NativeError, call, code);
+            }
         }
 
         private IntPtr MapView(IntPtr section, uint viewAccess, long offset, long length, MemoryProtection protection, MapSharing sharing)

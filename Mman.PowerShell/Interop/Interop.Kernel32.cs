@@ -9,7 +9,7 @@ namespace Mman
         /// <summary>
         /// The Win32 file-mapping calls. Compiled on every platform, called only on Windows.
         /// </summary>
-        internal static class Kernel32
+        internal static partial class Kernel32
         {
             private const string LibraryName = "kernel32.dll";
 

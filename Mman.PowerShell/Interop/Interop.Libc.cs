@@ -9,7 +9,7 @@ namespace Mman
         /// The C library's memory-mapping calls (Linux and macOS). "libc" is resolved by the .NET
         /// runtime to the platform's C library (libc.so.6, /usr/lib/libc.dylib).
         /// </summary>
-        internal static class Libc
+        internal static partial class Libc
         {
             private const string LibraryName = "libc";
 
@@ -44,6 +44,8 @@ namespace Mman
 
             internal const int AT_FDCWD = -100;
             internal const uint STATX_TYPE = 0x1;
+            internal const uint STATX_SIZE = 0x200;
+            internal const int AT_EMPTY_PATH = 0x1000;
             internal const int S_IFMT = 0xF000;
             internal const int S_IFIFO = 0x1000;
             internal const int S_IFCHR = 0x2000;

@@ -1,0 +1,58 @@
+using System;
+
+namespace Mman
+{
+    /// <summary>Named shared memory: maps other processes open by name.</summary>
+    public sealed partial class MemoryMap
+    {
+        /// <summary>
+        /// Maps the shared-memory object called <paramref name="name"/>. With a <paramref name="size"/>,
+        /// creates it when no object of that name exists, or opens the existing one when its size is the
+        /// same; without, opens an existing one and maps all of it. New objects are for their owner only
+        /// (mode 0600 on Linux and macOS, an owner-only ACL on Windows) unless
+        /// <paramref name="allowOtherUsers"/>.
+        /// </summary>
+        /// <remarks>
+        /// Lifetime: on Linux and macOS the object lives until <see cref="RemoveNamed"/> removes its name,
+        /// even after every map of it closes; on Windows it lives while any process has it mapped, and is
+        /// gone after the last map closes. Closing a map never removes the object.
+        /// </remarks>
+        /// <exception cref="MemoryMapArgumentException">The name is not valid here (<see cref="MemoryMapError.NameInvalid"/>), or another argument is out of range.</exception>
+        /// <exception cref="MemoryMapException">
+        /// <see cref="MemoryMapError.NamedMapNotFound"/>, <see cref="MemoryMapError.NamedMapSizeMismatch"/>,
+        /// <see cref="MemoryMapError.NamedMapAccessDenied"/> or <see cref="MemoryMapError.NamedMapEmpty"/>.
+        /// </exception>
+        public static MemoryMap OpenNamed(
+            string name,
+            long? size = null,
+            MemoryProtection protection = MemoryProtection.Read | MemoryProtection.Write,
+            MapSharing sharing = MapSharing.Shared,
+            bool allowWriteExecute = false,
+            bool allowOtherUsers = false)
+        {
+            string objectName = NamedMapName.ToObjectName(name, NativeMapper.Current.NamePlatform);
+            CheckRequest(0, size, protection, sharing, allowWriteExecute);
+            if (size.HasValue)
+            {
+                CheckAddressSpace(size.Value);
+            }
+
+            NamedMapping mapping = NativeMapper.Current.MapNamed(objectName, name, size, protection, sharing, allowOtherUsers);
+            var region = new MappedRegion(new MappingHandle(mapping.Address, mapping.Length), protection, mapping.Backing, ownsFile: true, fileWritable: mapping.Writable);
+            return new MemoryMap(region, 0, mapping.Length, MemoryMapKind.Named, null, name, 0, sharing);
+        }
+
+        /// <summary>
+        /// Removes the name of a shared-memory object, so that no process can open it any more; maps
+        /// already open keep working, and the memory is freed when the last closes. Returns false when no
+        /// object has the name. On Windows a name cannot be removed: it goes with the last map, and this
+        /// returns true while the object exists.
+        /// </summary>
+        /// <exception cref="MemoryMapException">The object belongs to another user (<see cref="MemoryMapError.NamedMapAccessDenied"/>).</exception>
+        public static bool RemoveNamed(string name) =>
+            NativeMapper.Current.RemoveNamed(NamedMapName.ToObjectName(name, NativeMapper.Current.NamePlatform), name);
+
+        /// <summary>True where <see cref="RemoveNamed"/> removes a name; false on Windows, where the name goes with the last map.</summary>
+        public static bool CanRemoveNames => NativeMapper.Current.NamePlatform != NamePlatform.Windows;
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace Mman
+{
+    internal static partial class Interop
+    {
+        /// <summary>Named file-mapping objects: opening by name, security, and the exact size of a section.</summary>
+        internal static partial class Kernel32
+        {
+            internal const int ERROR_FILE_NOT_FOUND = 2;
+            internal const int ERROR_ACCESS_DENIED = 5;
+            internal const int ERROR_INVALID_HANDLE = 6;
+            internal const int ERROR_ALREADY_EXISTS = 183;
+            internal const int ERROR_PRIVILEGE_NOT_HELD = 1314;
+
+            internal const uint SECTION_QUERY = 0x0001;
+
+            [StructLayout(LayoutKind.Sequential)]
+            internal struct SECURITY_ATTRIBUTES
+            {
+                internal int nLength;
+                internal IntPtr lpSecurityDescriptor;
+                internal int bInheritHandle;
+            }
+
+            [DllImport(LibraryName, CharSet = CharSet.Unicode, SetLastError = true)]
+            internal static extern IntPtr OpenFileMappingW(uint dwDesiredAccess, [MarshalAs(UnmanagedType.Bool)] bool bInheritHandle, string lpName);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern IntPtr LocalFree(IntPtr hMem);
+
+            [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+            [return: MarshalAs(UnmanagedType.Bool)]
+            internal static extern bool ConvertStringSecurityDescriptorToSecurityDescriptorW(
+                string StringSecurityDescriptor, uint StringSDRevision, out IntPtr SecurityDescriptor, IntPtr SecurityDescriptorSize);
+
+            [StructLayout(LayoutKind.Sequential)]
+            internal struct SECTION_BASIC_INFORMATION
+            {
+                internal IntPtr BaseAddress;
+                internal uint AllocationAttributes;
+                internal long MaximumSize;
+            }
+
+            // The only documented way to learn the size of a section someone else created.
+            [DllImport("ntdll.dll")]
+            internal static extern int NtQuerySection(
+                IntPtr SectionHandle, int SectionInformationClass, out SECTION_BASIC_INFORMATION SectionInformation, UIntPtr SectionInformationLength, IntPtr ReturnLength);
+        }
+    }
+}
