@@ -4,8 +4,13 @@
     Builds, tests and demonstrates Mman.
 .DESCRIPTION
     Build  compiles the C# core and cmdlets and lays the module out in out/Mman, ready to import.
-    Test   builds, then runs the xunit core tests and the Pester cmdlet tests (in a fresh pwsh, since a
-           loaded assembly cannot be unloaded), prints "N passed, N failed" and exits non-zero on failure.
+    Test   builds and packages, then runs the xunit core tests and the Pester cmdlet tests (in a fresh
+           pwsh, since a loaded assembly cannot be unloaded; they include installing the package),
+           prints "N passed, N failed" and exits non-zero on failure.
+    Package builds, lays out the release module in out/package/Mman (module, help, LICENSE, README,
+           CHANGELOG), checks it with Test-ModuleManifest and publishes it with Publish-PSResource to a
+           local folder repository, out/package/repo, giving the .nupkg the gallery would get. It
+           publishes from a pwsh with a temporary HOME, so your own repositories are not touched.
     Demo   builds, then runs examples/Demo.ps1 in a fresh pwsh.
     Bench  builds, then runs bench/Bench.ps1 in a fresh pwsh: Mman against the alternatives, side by
            side in one run (not part of the tests).
@@ -19,7 +24,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Docs', 'Bench')]
     [string] $Task = 'Build',
 
     # With Docs: first refresh docs/*.md from the compiled cmdlets (new or removed parameters).
@@ -36,6 +41,7 @@ $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'Mman'
 $ResultsOut = Join-Path $Out 'test-results'
+$PackageOut = Join-Path $Out 'package'
 $PesterVersion = '5.7.1'
 
 function Invoke-Native {
@@ -70,6 +76,68 @@ function Invoke-Build {
     $help = Join-Path $Root 'Mman.PowerShell/en-US'
     if (Test-Path $help) { Copy-Item $help $ModuleOut -Recurse }
     Write-Host "Module laid out in $ModuleOut"
+
+    # The API check: the same sources against .NET Framework 4.7.2 (Windows PowerShell 5.1).
+    $check = Join-Path $Out 'apicheck'
+    Invoke-Native 'dotnet build (net472 API check)' {
+        dotnet build (Join-Path $Root 'Mman.PowerShell/Mman.PowerShell.csproj') -c $Configuration -p:MmanApiCheck=true `
+            "-p:BaseIntermediateOutputPath=$(Join-Path $check 'obj')/" -o (Join-Path $check 'bin') --nologo -v quiet
+    }
+    Write-Host 'net472 API check passed: the core compiles against .NET Framework 4.7.2.'
+}
+
+function Invoke-WithIsolatedHome {
+    # Runs a script in a fresh pwsh whose HOME and data folders are under $Folder, so that
+    # PSResourceGet's repository list and CurrentUser modules are not the user's.
+    param([string] $Folder, [string] $Script)
+    $saved = @{}
+    $variables = 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'LOCALAPPDATA', 'APPDATA', 'USERPROFILE', 'PSModulePath'
+    foreach ($name in $variables) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    try {
+        $null = New-Item -ItemType Directory -Path $Folder -Force
+        [Environment]::SetEnvironmentVariable('HOME', $Folder)
+        [Environment]::SetEnvironmentVariable('USERPROFILE', $Folder)
+        [Environment]::SetEnvironmentVariable('XDG_DATA_HOME', (Join-Path $Folder '.local/share'))
+        [Environment]::SetEnvironmentVariable('XDG_CONFIG_HOME', (Join-Path $Folder '.config'))
+        [Environment]::SetEnvironmentVariable('XDG_CACHE_HOME', (Join-Path $Folder '.cache'))
+        [Environment]::SetEnvironmentVariable('LOCALAPPDATA', (Join-Path $Folder 'AppData/Local'))
+        [Environment]::SetEnvironmentVariable('APPDATA', (Join-Path $Folder 'AppData/Roaming'))
+        [Environment]::SetEnvironmentVariable('PSModulePath', $null)
+        # .NET reports a special folder only if it exists; PSResourceGet would otherwise write to the
+        # current directory.
+        foreach ($name in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'LOCALAPPDATA', 'APPDATA') {
+            $null = New-Item -ItemType Directory -Path ([Environment]::GetEnvironmentVariable($name)) -Force
+        }
+        $pwsh = Get-PwshCommand
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes("`$ErrorActionPreference = 'Stop'; Set-Location -LiteralPath '$Folder'; $Script"))
+        Invoke-Native 'pwsh (isolated home)' { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded }
+    }
+    finally {
+        foreach ($name in $variables) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $manifest = Import-PowerShellDataFile (Join-Path $Root 'Mman.psd1')
+    $stage = Join-Path $PackageOut 'Mman'
+    $repository = Join-Path $PackageOut 'repo'
+    foreach ($folder in $stage, $repository, (Join-Path $PackageOut 'home')) {
+        if (Test-Path $folder) { Remove-Item $folder -Recurse -Force }
+    }
+    $null = New-Item -ItemType Directory -Path $stage, $repository
+    Copy-Item (Join-Path $ModuleOut '*') $stage -Recurse
+    Copy-Item (Join-Path $Root 'LICENSE'), (Join-Path $Root 'README.md'), (Join-Path $Root 'CHANGELOG.md') $stage
+    $tested = Test-ModuleManifest (Join-Path $stage 'Mman.psd1') -ErrorAction Stop
+    Write-Host "Test-ModuleManifest: $($tested.Name) $($tested.Version), $($tested.ExportedCmdlets.Count) cmdlets"
+    Invoke-WithIsolatedHome -Folder (Join-Path $PackageOut 'home') -Script @"
+Register-PSResourceRepository -Name MmanBuild -Uri '$repository' -Trusted
+Publish-PSResource -Path '$stage' -Repository MmanBuild
+"@
+    $package = Join-Path $repository "Mman.$($manifest.ModuleVersion).nupkg"
+    if (-not (Test-Path $package)) { throw "Publish-PSResource did not produce $package." }
+    Write-Host "Package: $package"
+    return $package
 }
 
 function Get-GlobalPackagesFolder {
@@ -121,10 +189,11 @@ function Invoke-PesterTests {
 
 function Invoke-Test {
     try {
-        Invoke-Build
+        # Package builds first; the Pester suite installs the package it publishes.
+        $env:MMAN_PACKAGE_PATH = Invoke-Package
     }
     catch {
-        # A build that fails is a failed run: say so in the closing line CI reads.
+        # A build or package that fails is a failed run: say so in the closing line CI reads.
         Write-Host $_ -ForegroundColor Red
         Write-Host '0 passed, 1 failed'
         exit 1
@@ -191,6 +260,7 @@ function Invoke-Docs {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'Package' { $null = Invoke-Package }
     'Demo' { Invoke-Demo }
     'Docs' { Invoke-Docs }
     'Bench' { Invoke-Bench }

@@ -35,6 +35,20 @@ Describe 'Mman module manifest' -Tag CI {
         It 'Should be tagged for <Os>' -ForEach @(@{ Os = 'Windows' }, @{ Os = 'Linux' }, @{ Os = 'MacOS' }) {
             $manifest.Tags | Should -Contain $Os
         }
+        It 'Should give the assembly the module''s version' {
+            $dll = Join-Path (Split-Path $manifestPath) 'Mman.PowerShell.dll'
+            [Version]([Diagnostics.FileVersionInfo]::GetVersionInfo($dll).FileVersion) | Should -Be ([Version]"$($manifest.Version).0")
+        }
+        It 'Should declare .NET Framework 4.7.2 for Windows PowerShell' {
+            $manifest.DotNetFrameworkVersion | Should -Be ([Version]'4.7.2')
+        }
+        It 'Should have project and license links' {
+            $manifest.ProjectUri.AbsoluteUri | Should -Match '^https://'
+            $manifest.LicenseUri.AbsoluteUri | Should -Match 'LICENSE$'
+        }
+        It 'Should have a CHANGELOG entry for its version' {
+            Get-Content (Join-Path $PSScriptRoot '../../CHANGELOG.md') -Raw | Should -Match ('(?m)^## ' + [regex]::Escape($manifest.Version.ToString()) + '\s*$')
+        }
         It 'Should load the format file' {
             Get-FormatData -TypeName 'Mman.MemoryMap' | Should -Not -BeNullOrEmpty
         }
