@@ -63,7 +63,7 @@ namespace Mman.Tests.Core
                 map.Sync((long)t * slice, slice - 1);
             });
 
-            byte[] file = File.ReadAllBytes(path);
+            byte[] file = SharedFile.ReadAllBytes(path);
             for (int t = 0; t < threads; t++)
             {
                 Assert.Equal(Pattern.Marker(slice - 1, (byte)t), file.AsSpan(1 + t * slice, slice - 1).ToArray());
@@ -197,7 +197,7 @@ namespace Mman.Tests.Core
 
             Assert.Empty(unexpected);
             Assert.True(Interlocked.Read(ref completed) >= 300 * 3, "every worker's first call precedes Dispose and must succeed");
-            Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(path).AsSpan(4097 + 100, 3).ToArray());
+            Assert.Equal(new byte[] { 1, 2, 3 }, SharedFile.ReadAllBytes(path).AsSpan(4097 + 100, 3).ToArray());
         }
 
         [Fact]

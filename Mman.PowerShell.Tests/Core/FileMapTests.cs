@@ -25,7 +25,7 @@ namespace Mman.Tests.Core
             Assert.Equal(1000, map.Size);
             Assert.Equal(MemoryProtection.Read, map.Protection);
             Assert.Equal(MapSharing.Shared, map.Sharing);
-            Assert.Equal(File.ReadAllBytes(path), map.Read(0, 1000));
+            Assert.Equal(SharedFile.ReadAllBytes(path), map.Read(0, 1000));
         }
 
         [Fact]
@@ -52,7 +52,7 @@ namespace Mman.Tests.Core
 
             byte[] expected = Pattern.Bytes(0, (int)(3 * s_page));
             marker.CopyTo(expected, s_page - 100);
-            Assert.Equal(expected, File.ReadAllBytes(path));
+            Assert.Equal(expected, SharedFile.ReadAllBytes(path));
         }
 
         [Fact]
@@ -86,7 +86,7 @@ namespace Mman.Tests.Core
         public void Private_Write_IsVisibleInTheMapButNeverInTheFile()
         {
             string path = _folder.CreatePatternFile("private.bin", 2 * s_page);
-            byte[] original = File.ReadAllBytes(path);
+            byte[] original = SharedFile.ReadAllBytes(path);
             using MemoryMap map = MemoryMap.OpenFile(path, protection: MemoryProtection.Read | MemoryProtection.Write, sharing: MapSharing.Private);
 
             map.Write(10, Pattern.Marker(5000));
@@ -94,7 +94,7 @@ namespace Mman.Tests.Core
             map.Sync(0, map.Size, async: true, invalidate: true);
 
             Assert.Equal(Pattern.Marker(5000), map.Read(10, 5000));
-            Assert.Equal(original, File.ReadAllBytes(path));
+            Assert.Equal(original, SharedFile.ReadAllBytes(path));
         }
 
         [Fact]
@@ -120,7 +120,7 @@ namespace Mman.Tests.Core
         public void OpenFile_AtAnyOffset_MapsFromThatByteToTheEnd(long offset)
         {
             string path = _folder.CreatePatternFile("offsets.bin", PatternFileLength);
-            byte[] file = File.ReadAllBytes(path);
+            byte[] file = SharedFile.ReadAllBytes(path);
 
             using MemoryMap map = MemoryMap.OpenFile(path, offset);
 
@@ -170,7 +170,7 @@ namespace Mman.Tests.Core
             map.Write(0, new byte[] { 0xF0, 0xF1 });
             map.Sync();
 
-            byte[] file = File.ReadAllBytes(path);
+            byte[] file = SharedFile.ReadAllBytes(path);
             Assert.Equal(Pattern.At(offset - 1), file[offset - 1]);
             Assert.Equal(0xF0, file[offset]);
             Assert.Equal(0xF1, file[offset + 1]);
@@ -242,7 +242,7 @@ namespace Mman.Tests.Core
             stream.Position = 0;
             stream.WriteByte(0x44);
             stream.Flush();
-            Assert.Equal(0x44, File.ReadAllBytes(path)[0]);
+            Assert.Equal(0x44, SharedFile.ReadAllBytes(path)[0]);
         }
 
         [Fact]
@@ -289,7 +289,7 @@ namespace Mman.Tests.Core
                 map.Write(99, new byte[] { 0 });
             }
 
-            Assert.Equal(0, File.ReadAllBytes(path)[99]);
+            Assert.Equal(0, SharedFile.ReadAllBytes(path)[99]);
         }
     }
 }

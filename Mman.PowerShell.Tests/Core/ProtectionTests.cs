@@ -36,7 +36,7 @@ namespace Mman.Tests.Core
             var e = Assert.Throws<MemoryMapAccessException>(() => map.Write(s_page, Pattern.Marker(10)));
 
             Assert.Equal(MemoryMapError.MapNotWritable, e.Error);
-            Assert.Equal(Pattern.Bytes(0, (int)(2 * s_page)), File.ReadAllBytes(path));
+            Assert.Equal(Pattern.Bytes(0, (int)(2 * s_page)), SharedFile.ReadAllBytes(path));
             Assert.Equal(Pattern.Bytes(s_page, 10), map.Read(s_page, 10));
         }
 
@@ -147,7 +147,7 @@ namespace Mman.Tests.Core
             map.Sync();
 
             Assert.Equal(MemoryMapError.MapNotReadable, Assert.Throws<MemoryMapAccessException>(() => map.Read(0, 1)).Error);
-            byte[] file = File.ReadAllBytes(path);
+            byte[] file = SharedFile.ReadAllBytes(path);
             Assert.Equal(new byte[] { 0x42, 0x43 }, file.AsSpan(4095, 2).ToArray());
         }
 
@@ -195,7 +195,7 @@ namespace Mman.Tests.Core
             Assert.Equal(MemoryProtection.Read, map.Protection);
             Assert.Equal(Pattern.Bytes(1, 100), map.Read(0, 100));
             Assert.Equal(MemoryMapError.MapNotWritable, Assert.Throws<MemoryMapAccessException>(() => map.Write(0, new byte[1])).Error);
-            Assert.Equal(Pattern.Bytes(0, (int)(2 * s_page)), File.ReadAllBytes(path));
+            Assert.Equal(Pattern.Bytes(0, (int)(2 * s_page)), SharedFile.ReadAllBytes(path));
         }
 
         [Fact]
@@ -208,7 +208,7 @@ namespace Mman.Tests.Core
             map.Write(0, new byte[] { 0xCC });
 
             Assert.Equal(new byte[] { 0xCC }, map.Read(0, 1));
-            Assert.Equal(Pattern.At(0), File.ReadAllBytes(path)[0]);
+            Assert.Equal(Pattern.At(0), SharedFile.ReadAllBytes(path)[0]);
         }
 
         [Fact]
@@ -222,7 +222,7 @@ namespace Mman.Tests.Core
             map.Write(7, new byte[] { 0x11 });
             map.Sync();
 
-            Assert.Equal(0x11, File.ReadAllBytes(path)[7]);
+            Assert.Equal(0x11, SharedFile.ReadAllBytes(path)[7]);
         }
 
         [Theory]

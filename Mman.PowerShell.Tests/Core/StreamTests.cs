@@ -103,7 +103,7 @@ namespace Mman.Tests.Core
             if (file)
             {
                 map.Sync();
-                Assert.Equal(data, File.ReadAllBytes(map.Path).AsSpan((int)(start + 1), 3000).ToArray());
+                Assert.Equal(data, SharedFile.ReadAllBytes(map.Path).AsSpan((int)(start + 1), 3000).ToArray());
             }
         }
 

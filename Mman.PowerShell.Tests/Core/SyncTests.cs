@@ -26,7 +26,7 @@ namespace Mman.Tests.Core
             map.Write(FileLength - 5000, marker);
             map.Sync(async, invalidate);
 
-            byte[] file = File.ReadAllBytes(path);
+            byte[] file = SharedFile.ReadAllBytes(path);
             Assert.Equal(marker, file.AsSpan((int)(FileLength - 5000)).ToArray());
             Assert.Equal(marker, map.Read(FileLength - 5000, 5000));
         }
@@ -50,7 +50,7 @@ namespace Mman.Tests.Core
             map.Sync(offset, count);
             map.Sync(offset, count, async: true, invalidate: true);
 
-            byte[] file = File.ReadAllBytes(path);
+            byte[] file = SharedFile.ReadAllBytes(path);
             Assert.Equal(marker, file.AsSpan((int)(mapOffset + offset), (int)count).ToArray());
             Assert.Equal(Pattern.At(mapOffset + offset + count), file[mapOffset + offset + count]);
         }
@@ -93,7 +93,7 @@ namespace Mman.Tests.Core
             map.SetProtection(MemoryProtection.None);
             map.Sync();
 
-            byte[] file = File.ReadAllBytes(path);
+            byte[] file = SharedFile.ReadAllBytes(path);
             Assert.Equal(new byte[] { 0xAA, 0xBB }, file.AsSpan(1, 2).ToArray());
         }
 
@@ -107,7 +107,7 @@ namespace Mman.Tests.Core
             map.Sync(1, 4096, async: true);
 
             Assert.Equal(Pattern.Bytes(4095, 4), map.Read(0, 4));
-            Assert.Equal(Pattern.Bytes(0, (int)FileLength), File.ReadAllBytes(path));
+            Assert.Equal(Pattern.Bytes(0, (int)FileLength), SharedFile.ReadAllBytes(path));
         }
 
         [Fact]
@@ -121,7 +121,7 @@ namespace Mman.Tests.Core
             map.Sync(3, 3, async: true, invalidate: true);
 
             Assert.Equal(new byte[3], map.Read(3, 3));
-            Assert.Equal(Pattern.Bytes(0, (int)FileLength), File.ReadAllBytes(path));
+            Assert.Equal(Pattern.Bytes(0, (int)FileLength), SharedFile.ReadAllBytes(path));
         }
 
         [Fact]
@@ -134,7 +134,7 @@ namespace Mman.Tests.Core
             map.Write(99, new byte[] { 0x5F });
             map.Sync(99, 1);
 
-            Assert.Equal(0x5F, File.ReadAllBytes(path)[65537 + 99]);
+            Assert.Equal(0x5F, SharedFile.ReadAllBytes(path)[65537 + 99]);
         }
     }
 }

@@ -60,6 +60,25 @@ namespace Mman.Tests.Core
         }
     }
 
+    /// <summary>Reads a whole file while a map or stream of it is open for writing (File.ReadAllBytes asks FileShare.Read, which Windows refuses then).</summary>
+    internal static class SharedFile
+    {
+        internal static byte[] ReadAllBytes(string path)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var bytes = new byte[stream.Length];
+            int read = 0;
+            while (read < bytes.Length)
+            {
+                int n = stream.Read(bytes, read, bytes.Length - read);
+                if (n == 0) break;
+                read += n;
+            }
+
+            return bytes;
+        }
+    }
+
     /// <summary>
     /// A byte pattern whose value depends on the position modulo a prime, so a map shifted by any
     /// offset that is not a multiple of 251 shows different bytes.

@@ -68,7 +68,7 @@ namespace Mman.Tests.Core
             map.Write(99, new byte[] { 0xEE });
             map.Sync(0, 100);
 
-            Assert.Equal(0xEE, File.ReadAllBytes(path)[99]);
+            Assert.Equal(0xEE, SharedFile.ReadAllBytes(path)[99]);
             Assert.Equal(MemoryMapError.FileTruncated, Assert.Throws<MemoryMapException>(() => map.Read(0, 101)).Error);
             Assert.Equal(MemoryMapError.FileTruncated, Assert.Throws<MemoryMapException>(() => map.Read(100, 1)).Error);
         }

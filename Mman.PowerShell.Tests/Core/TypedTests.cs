@@ -102,7 +102,7 @@ namespace Mman.Tests.Core
             if (kind != Kind.Anonymous)
             {
                 map.Sync();
-                byte[] file = File.ReadAllBytes(map.Path);
+                byte[] file = SharedFile.ReadAllBytes(map.Path);
                 Assert.Equal(content, file.AsSpan((int)map.FileOffset, MapSize).ToArray());
             }
         }
@@ -353,7 +353,7 @@ namespace Mman.Tests.Core
 
             Assert.Equal(MemoryMapError.FileTruncated, gather.Error);
             Assert.Equal(MemoryMapError.FileTruncated, scatter.Error);
-            Assert.Equal(content.AsSpan(0, (int)s_page).ToArray(), File.ReadAllBytes(path));
+            Assert.Equal(content.AsSpan(0, (int)s_page).ToArray(), SharedFile.ReadAllBytes(path));
             Assert.Equal(
                 new[] { BitConverter.ToInt32(content, 8), BitConverter.ToInt32(content, (int)s_page - 4) },
                 map.Gather<int>(new long[] { 8, s_page - 4 }, 1));

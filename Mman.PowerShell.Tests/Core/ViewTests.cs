@@ -163,7 +163,7 @@ namespace Mman.Tests.Core
 
             Assert.Equal(MapSharing.Private, view.Sharing);
             Assert.Equal(new byte[] { 0xFE }, parent.Read(10, 1));
-            Assert.Equal(Pattern.At(10), File.ReadAllBytes(path)[10]);
+            Assert.Equal(Pattern.At(10), SharedFile.ReadAllBytes(path)[10]);
         }
 
         [Fact]
@@ -194,7 +194,7 @@ namespace Mman.Tests.Core
             view.Write(19, new byte[] { 0xAB });
             view.Sync();
 
-            Assert.Equal(0xAB, File.ReadAllBytes(path)[1 + s_page + 10 + 19]);
+            Assert.Equal(0xAB, SharedFile.ReadAllBytes(path)[1 + s_page + 10 + 19]);
         }
 
         [Fact]
@@ -571,7 +571,7 @@ namespace Mman.Tests.Core
 
             long start = 4097 + s_page - 3;
             Assert.Equal(new[] { Pattern.At(start), Pattern.At(start + 10), Pattern.At(start + 199) }, gathered);
-            byte[] file = File.ReadAllBytes(path);
+            byte[] file = SharedFile.ReadAllBytes(path);
             Assert.Equal(0xA1, file[start + 1]);
             Assert.Equal(0xA2, file[start + 198]);
             Assert.Equal(Pattern.At(start + 199), file[start + 199]);

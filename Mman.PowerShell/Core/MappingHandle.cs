@@ -10,11 +10,19 @@ namespace Mman
     internal sealed class MappingHandle : SafeHandle
     {
         private readonly long _length;
+        private readonly IntPtr _section;
 
-        internal MappingHandle(IntPtr address, long length)
+        /// <param name="address">The mapping's first byte.</param>
+        /// <param name="length">The mapping's length.</param>
+        /// <param name="section">
+        /// A Windows section handle to close with the mapping, or zero. A named section keeps its name
+        /// only while a handle to it is open (a view alone does not keep the name), so a named map holds one.
+        /// </param>
+        internal MappingHandle(IntPtr address, long length, IntPtr section = default)
             : base(IntPtr.Zero, ownsHandle: true)
         {
             _length = length;
+            _section = section;
             SetHandle(address);
         }
 
@@ -23,6 +31,15 @@ namespace Mman
 
         public override bool IsInvalid => handle == IntPtr.Zero;
 
-        protected override bool ReleaseHandle() => NativeMapper.Current.Unmap(handle, _length);
+        protected override bool ReleaseHandle()
+        {
+            bool unmapped = NativeMapper.Current.Unmap(handle, _length);
+            if (_section != IntPtr.Zero)
+            {
+                NativeMapper.Current.CloseSection(_section);
+            }
+
+            return unmapped;
+        }
     }
 }

@@ -394,7 +394,7 @@ namespace Mman
 
             if (Parent == null && _region.OwnsFile)
             {
-                _region.File.Dispose();
+                _region.File?.Dispose();
             }
 
             foreach (int id in closed)

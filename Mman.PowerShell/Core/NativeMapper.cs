@@ -45,6 +45,11 @@ namespace Mman
         /// <summary>Removes a shared-memory object's name; false when there is no object of that name.</summary>
         internal abstract bool RemoveNamed(string objectName, string name);
 
+        /// <summary>Closes a section handle a named map kept (Windows only). Called from a SafeHandle's release.</summary>
+        internal virtual void CloseSection(IntPtr section)
+        {
+        }
+
         /// <summary>Unmaps a region. Called from a SafeHandle's release, so it must not throw.</summary>
         internal abstract bool Unmap(IntPtr address, long length);
 
@@ -150,8 +155,9 @@ namespace Mman
     /// <summary>What <see cref="NativeMapper.MapNamed"/> mapped.</summary>
     internal sealed class NamedMapping
     {
-        internal NamedMapping(IntPtr address, long length, System.IO.FileStream backing, bool writable)
+        internal NamedMapping(IntPtr address, long length, System.IO.FileStream backing, bool writable, IntPtr section = default)
         {
+            Section = section;
             Address = address;
             Length = length;
             Backing = backing;
@@ -159,6 +165,9 @@ namespace Mman
         }
 
         internal IntPtr Address { get; }
+
+        /// <summary>On Windows, the section handle the map keeps open so that its name lives as long as the map.</summary>
+        internal IntPtr Section { get; }
 
         /// <summary>The bytes mapped: the object's whole size.</summary>
         internal long Length { get; }

@@ -42,20 +42,17 @@ namespace Mman
 
         internal override NamePlatform NamePlatform => NamePlatform.Windows;
 
-        // Owner only (OW: whoever owns the object), or also everyone's read and write; protected from
-        // inheriting anything else.
-        private const string OwnerOnlySddl = "D:P(A;;GA;;;OW)";
-        private const string EveryoneSddl = "D:P(A;;GA;;;OW)(A;;GRGW;;;WD)";
+        // The DACL of a new named section: the creating user only, or also everyone's read and write;
+        // protected from inheriting anything else. {0} is the user's SID.
+        private const string UserOnlySddl = "D:P(A;;GA;;;{0})";
+        private const string EveryoneSddl = "D:P(A;;GA;;;{0})(A;;GRGW;;;WD)";
 
         internal override FileStream OpenFile(string path, bool write, bool execute)
         {
             FileAccess access = write ? FileAccess.ReadWrite : FileAccess.Read;
-            if (!execute)
-            {
-                return new FileStream(path, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
-            }
 
-            // An executable section needs a handle with GENERIC_EXECUTE, which FileStream cannot ask for.
+            // Ask for GENERIC_EXECUTE (which FileStream cannot ask for) even when Execute was not requested,
+            // so that the section can be executable and SetProtection can add Execute later, as mprotect can.
             uint desired = GENERIC_READ | GENERIC_EXECUTE | (write ? GENERIC_WRITE : 0);
             SafeFileHandle handle = CreateFileW(
                 path, desired, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, IntPtr.Zero,
@@ -64,6 +61,12 @@ namespace Mman
             {
                 int code = Marshal.GetLastWin32Error();
                 handle.Dispose();
+                if (code == 5 && !execute)
+                {
+                    // No execute right on this file: map it without; Execute will then be refused.
+                    return new FileStream(path, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+                }
+
                 switch (code)
                 {
                     case 2:
@@ -92,33 +95,46 @@ namespace Mman
 
         internal override IntPtr MapFile(FileStream file, bool fileWritable, long alignedOffset, long length, MemoryProtection protection, MapSharing sharing)
         {
-            bool fileExecutable = (protection & MemoryProtection.Execute) != 0;
+            // An executable section first, so that SetProtection can add Execute later as mprotect can; a
+            // handle without FILE_EXECUTE (a caller's FileStream) gets ERROR_ACCESS_DENIED, and then, unless
+            // Execute was asked for now, the section is made without execute.
+            IntPtr section = CreateFileSection(file, fileWritable, sharing, executable: true, out uint viewAccess);
+            // (1655: Arbitrary Code Guard forbids executable sections in this process.)
+            int refused = section == IntPtr.Zero ? Marshal.GetLastWin32Error() : 0;
+            if (section == IntPtr.Zero && (protection & MemoryProtection.Execute) == 0 && (refused == 5 || refused == 1655))
+            {
+                section = CreateFileSection(file, fileWritable, sharing, executable: false, out viewAccess);
+            }
+
+            return MapView(section, viewAccess, alignedOffset, length, protection, sharing);
+        }
+
+        private static IntPtr CreateFileSection(FileStream file, bool fileWritable, MapSharing sharing, bool executable, out uint viewAccess)
+        {
             uint sectionProtection;
-            uint viewAccess;
             if (sharing == MapSharing.Private)
             {
-                sectionProtection = fileExecutable ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY;
+                sectionProtection = executable ? PAGE_EXECUTE_WRITECOPY : PAGE_WRITECOPY;
                 viewAccess = FILE_MAP_COPY;
             }
             else if (fileWritable)
             {
-                sectionProtection = fileExecutable ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE;
+                sectionProtection = executable ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE;
                 viewAccess = FILE_MAP_WRITE;
             }
             else
             {
-                sectionProtection = fileExecutable ? PAGE_EXECUTE_READ : PAGE_READONLY;
+                sectionProtection = executable ? PAGE_EXECUTE_READ : PAGE_READONLY;
                 viewAccess = FILE_MAP_READ;
             }
 
-            if (fileExecutable)
+            if (executable)
             {
                 viewAccess |= FILE_MAP_EXECUTE;
             }
 
             // Maximum size 0: the section is as long as the file.
-            IntPtr section = CreateFileMappingW(file.SafeFileHandle.DangerousGetHandle(), IntPtr.Zero, sectionProtection, 0, 0, null);
-            return MapView(section, viewAccess, alignedOffset, length, protection, sharing);
+            return CreateFileMappingW(file.SafeFileHandle.DangerousGetHandle(), IntPtr.Zero, sectionProtection, 0, 0, null);
         }
 
         internal override unsafe NamedMapping MapNamed(string objectName, string name, long? size, MemoryProtection protection, MapSharing sharing, bool allowOtherUsers)
@@ -129,24 +145,28 @@ namespace Mman
             bool created = false;
             if (size.HasValue)
             {
-                if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(allowOtherUsers ? EveryoneSddl : OwnerOnlySddl, 1, out IntPtr descriptor, IntPtr.Zero))
+                string sddl = string.Format(System.Globalization.CultureInfo.InvariantCulture, allowOtherUsers ? EveryoneSddl : UserOnlySddl, CurrentUserSid());
+                if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, 1, out IntPtr descriptor, IntPtr.Zero))
                 {
                     throw Failure(MemoryMapError.NativeError, "ConvertStringSecurityDescriptorToSecurityDescriptor");
                 }
 
+                int code;
                 try
                 {
                     var attributes = new SECURITY_ATTRIBUTES { nLength = sizeof(SECURITY_ATTRIBUTES), lpSecurityDescriptor = descriptor };
                     section = CreateFileMappingW(
                         INVALID_HANDLE_VALUE, new IntPtr(&attributes), execute ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE,
                         (uint)((ulong)size.Value >> 32), (uint)((ulong)size.Value & 0xFFFFFFFF), objectName);
+
+                    // Before LocalFree, which sets the last error too.
+                    code = Marshal.GetLastWin32Error();
                 }
                 finally
                 {
                     LocalFree(descriptor);
                 }
 
-                int code = Marshal.GetLastWin32Error();
                 if (section != IntPtr.Zero)
                 {
                     created = code != ERROR_ALREADY_EXISTS;
@@ -202,14 +222,18 @@ namespace Mman
                     throw;
                 }
 
-                return new NamedMapping(address, length, backing: null, writable: created || write);
+                // The map keeps the section handle: Windows removes a name when the last handle to
+                // it closes, even while views of it remain.
+                return new NamedMapping(address, length, backing: null, writable: created || write, section: section);
             }
-            finally
+            catch
             {
-                // The view keeps the section, and so its name, alive.
                 CloseHandle(section);
+                throw;
             }
         }
+
+        internal override void CloseSection(IntPtr section) => CloseHandle(section);
 
         /// <summary>
         /// Windows has no way to remove a section's name: it goes when the last handle and view close.
@@ -236,6 +260,43 @@ namespace Mman
             }
 
             throw NamedFailure("OpenFileMapping", name, write: false, code);
+        }
+
+        /// <summary>The SID of the user this process runs as, such as "S-1-5-21-…-1001".</summary>
+        private unsafe string CurrentUserSid()
+        {
+            if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, out IntPtr token))
+            {
+                throw Failure(MemoryMapError.NativeError, "OpenProcessToken");
+            }
+
+            try
+            {
+                byte* buffer = stackalloc byte[256];
+                if (!GetTokenInformation(token, TokenUser, new IntPtr(buffer), 256, out _))
+                {
+                    throw Failure(MemoryMapError.NativeError, "GetTokenInformation");
+                }
+
+                // TOKEN_USER starts with a SID_AND_ATTRIBUTES, whose first field is the SID's address.
+                if (!ConvertSidToStringSidW(*(IntPtr*)buffer, out IntPtr text))
+                {
+                    throw Failure(MemoryMapError.NativeError, "ConvertSidToStringSid");
+                }
+
+                try
+                {
+                    return Marshal.PtrToStringUni(text);
+                }
+                finally
+                {
+                    LocalFree(text);
+                }
+            }
+            finally
+            {
+                CloseHandle(token);
+            }
         }
 
         private long SectionSize(IntPtr section)

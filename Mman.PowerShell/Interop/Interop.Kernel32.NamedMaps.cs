@@ -35,6 +35,24 @@ namespace Mman
             internal static extern bool ConvertStringSecurityDescriptorToSecurityDescriptorW(
                 string StringSecurityDescriptor, uint StringSDRevision, out IntPtr SecurityDescriptor, IntPtr SecurityDescriptorSize);
 
+            internal const uint TOKEN_QUERY = 0x0008;
+            internal const int TokenUser = 1;
+
+            [DllImport(LibraryName)]
+            internal static extern IntPtr GetCurrentProcess();
+
+            [DllImport("advapi32.dll", SetLastError = true)]
+            [return: MarshalAs(UnmanagedType.Bool)]
+            internal static extern bool OpenProcessToken(IntPtr ProcessHandle, uint DesiredAccess, out IntPtr TokenHandle);
+
+            [DllImport("advapi32.dll", SetLastError = true)]
+            [return: MarshalAs(UnmanagedType.Bool)]
+            internal static extern bool GetTokenInformation(IntPtr TokenHandle, int TokenInformationClass, IntPtr TokenInformation, int TokenInformationLength, out int ReturnLength);
+
+            [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+            [return: MarshalAs(UnmanagedType.Bool)]
+            internal static extern bool ConvertSidToStringSidW(IntPtr Sid, out IntPtr StringSid);
+
             [StructLayout(LayoutKind.Sequential)]
             internal struct SECTION_BASIC_INFORMATION
             {
