@@ -286,10 +286,16 @@ namespace Mman
         /// <summary>Sizes a new object and gives it exactly the mode asked for.</summary>
         private long Create(int fd, string name, long size, int mode)
         {
-            // shm_open's mode passed through the umask; fchmod sets it exactly.
-            if (Interop.Libc.fchmod(fd, mode) != 0 || Interop.Libc.ftruncate(fd, size) != 0)
+            // shm_open's mode passed through the umask; fchmod sets it exactly. macOS may refuse fchmod
+            // on shared memory: there the mode stays what shm_open made of it (never more than asked).
+            if (Interop.Libc.fchmod(fd, mode) != 0 && !_isMacOS)
             {
-                throw Failure(MemoryMapError.NativeError, "creating shared memory '" + name + "'");
+                throw Failure(MemoryMapError.NativeError, "fchmod of shared memory '" + name + "'");
+            }
+
+            if (Interop.Libc.ftruncate(fd, size) != 0)
+            {
+                throw Failure(MemoryMapError.NativeError, "ftruncate of shared memory '" + name + "'");
             }
 
             return size;
