@@ -165,12 +165,18 @@ function Read-XunitResult {
         return [pscustomobject]@{ Suite = $Suite; Passed = 0; Failed = 1; Skipped = 0 }
     }
     $assembly = ([xml](Get-Content $Path -Raw)).assemblies.assembly
-    return [pscustomobject]@{
+    $result = [pscustomobject]@{
         Suite   = $Suite
         Passed  = [int]$assembly.passed
         Failed  = [int]$assembly.failed + [int]$assembly.errors
         Skipped = [int]$assembly.skipped + [int]$assembly.'not-run'
     }
+    if ($result.Passed -eq 0) {
+        # A run in which nothing passed proves nothing: count it as a failure.
+        Write-Host "The $Suite run passed no test." -ForegroundColor Red
+        $result.Failed++
+    }
+    return $result
 }
 
 function Find-Wine {
