@@ -84,7 +84,7 @@ namespace Mman.Tests.Core
                 map.Write(s_page - 128, expected);
                 using var started = new CountdownEvent(Readers);
 
-                Thread[] readers = StartThreads(Readers, _ =>
+                Thread[] readers = Workers.Start(Readers, _ =>
                 {
                     bool signalled = false;
                     while (true)
@@ -130,7 +130,7 @@ namespace Mman.Tests.Core
 
                 started.Wait(TestContext.Current.CancellationToken);
                 map.Dispose();
-                JoinAll(readers);
+                Workers.JoinAll(readers);
             }
 
             Assert.Empty(unexpected);
@@ -150,7 +150,7 @@ namespace Mman.Tests.Core
                 MemoryMap map = MemoryMap.OpenFile(path, 4097, protection: MemoryProtection.Read | MemoryProtection.Write);
                 using var started = new CountdownEvent(3);
 
-                Thread[] workers = StartThreads(3, t =>
+                Thread[] workers = Workers.Start(3, t =>
                 {
                     bool signalled = false;
                     while (true)
@@ -191,7 +191,7 @@ namespace Mman.Tests.Core
 
                 started.Wait(TestContext.Current.CancellationToken);
                 map.Dispose();
-                JoinAll(workers);
+                Workers.JoinAll(workers);
                 Assert.False(map.IsValid);
             }
 
@@ -208,7 +208,7 @@ namespace Mman.Tests.Core
             {
                 MemoryMap map = MemoryMap.CreateAnonymous(s_page);
                 using var go = new ManualResetEventSlim();
-                Thread[] closers = StartThreads(4, _ =>
+                Thread[] closers = Workers.Start(4, _ =>
                 {
                     go.Wait(TestContext.Current.CancellationToken);
                     try
@@ -222,7 +222,7 @@ namespace Mman.Tests.Core
                 });
 
                 go.Set();
-                JoinAll(closers);
+                Workers.JoinAll(closers);
                 Assert.False(map.IsValid);
                 Assert.Null(MemoryMapRegistry.Find(map.Id));
             }
@@ -242,7 +242,7 @@ namespace Mman.Tests.Core
             long reads = 0;
             using var started = new CountdownEvent(3);
 
-            Thread[] readers = StartThreads(3, _ =>
+            Thread[] readers = Workers.Start(3, _ =>
             {
                 started.Signal();
                 while (Volatile.Read(ref stop) == 0)
@@ -278,7 +278,7 @@ namespace Mman.Tests.Core
             finally
             {
                 Volatile.Write(ref stop, 1);
-                JoinAll(readers);
+                Workers.JoinAll(readers);
             }
 
             Assert.Empty(unexpected);
@@ -294,7 +294,7 @@ namespace Mman.Tests.Core
             int stop = 0;
             using var started = new CountdownEvent(2);
 
-            Thread[] writers = StartThreads(2, t =>
+            Thread[] writers = Workers.Start(2, t =>
             {
                 started.Signal();
                 byte[] data = Pattern.Marker(300, (byte)(t + 1));
@@ -328,7 +328,7 @@ namespace Mman.Tests.Core
             finally
             {
                 Volatile.Write(ref stop, 1);
-                JoinAll(writers);
+                Workers.JoinAll(writers);
             }
 
             Assert.Empty(unexpected);
@@ -383,31 +383,10 @@ namespace Mman.Tests.Core
         /// </summary>
         private static void YieldNow() => Thread.Yield();
 
-        private static Thread[] StartThreads(int count, Action<int> body)
-        {
-            var threads = new Thread[count];
-            for (int i = 0; i < count; i++)
-            {
-                int index = i;
-                threads[i] = new Thread(() => body(index)) { IsBackground = true };
-                threads[i].Start();
-            }
-
-            return threads;
-        }
-
-        private static void JoinAll(Thread[] threads)
-        {
-            foreach (Thread thread in threads)
-            {
-                thread.Join();
-            }
-        }
-
         private static void RunThreads(int count, Action<int> body)
         {
             var errors = new ConcurrentQueue<Exception>();
-            JoinAll(StartThreads(count, t =>
+            Workers.JoinAll(Workers.Start(count, t =>
             {
                 try
                 {

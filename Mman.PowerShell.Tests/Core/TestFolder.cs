@@ -61,6 +61,32 @@ namespace Mman.Tests.Core
     }
 
     /// <summary>Reads a whole file while a map or stream of it is open for writing (File.ReadAllBytes asks FileShare.Read, which Windows refuses then).</summary>
+    /// <summary>Background threads for the race tests.</summary>
+    internal static class Workers
+    {
+        /// <summary>Starts <paramref name="count"/> background threads running body(0) … body(count - 1).</summary>
+        internal static System.Threading.Thread[] Start(int count, Action<int> body)
+        {
+            var threads = new System.Threading.Thread[count];
+            for (int i = 0; i < count; i++)
+            {
+                int index = i;
+                threads[i] = new System.Threading.Thread(() => body(index)) { IsBackground = true };
+                threads[i].Start();
+            }
+
+            return threads;
+        }
+
+        internal static void JoinAll(System.Threading.Thread[] threads)
+        {
+            foreach (System.Threading.Thread thread in threads)
+            {
+                thread.Join();
+            }
+        }
+    }
+
     internal static class SharedFile
     {
         internal static byte[] ReadAllBytes(string path)

@@ -664,7 +664,7 @@ namespace Mman.Tests.Core
                 var views = new[] { parent.CreateView(0, 100), parent.CreateView(s_page - 50, 100), parent.CreateView(s_page).CreateView(s_page - 10, 10) };
                 using var started = new CountdownEvent(views.Length);
 
-                Thread[] readers = StartThreads(views.Length, t =>
+                Thread[] readers = Workers.Start(views.Length, t =>
                 {
                     bool signalled = false;
                     MemoryMap view = views[t];
@@ -711,7 +711,7 @@ namespace Mman.Tests.Core
 
                 started.Wait(TestContext.Current.CancellationToken);
                 parent.Dispose();
-                JoinAll(readers);
+                Workers.JoinAll(readers);
                 Assert.All(views, view => Assert.False(view.IsValid));
             }
 
@@ -728,7 +728,7 @@ namespace Mman.Tests.Core
                 MemoryMap parent = MemoryMap.CreateAnonymous(s_page);
                 var made = new ConcurrentQueue<MemoryMap>();
                 using var go = new ManualResetEventSlim();
-                Thread[] creators = StartThreads(3, _ =>
+                Thread[] creators = Workers.Start(3, _ =>
                 {
                     go.Wait(TestContext.Current.CancellationToken);
                     for (int i = 0; i < 20; i++)
@@ -751,7 +751,7 @@ namespace Mman.Tests.Core
 
                 go.Set();
                 parent.Dispose();
-                JoinAll(creators);
+                Workers.JoinAll(creators);
                 foreach (MemoryMap view in made)
                 {
                     Assert.False(view.IsValid, "view " + view.Id + " made while its parent closed is still open");
@@ -773,7 +773,7 @@ namespace Mman.Tests.Core
             long refused = 0;
             using var started = new CountdownEvent(3);
 
-            Thread[] workers = StartThreads(3, t =>
+            Thread[] workers = Workers.Start(3, t =>
             {
                 started.Signal();
                 while (Volatile.Read(ref stop) == 0)
@@ -835,7 +835,7 @@ namespace Mman.Tests.Core
             finally
             {
                 Volatile.Write(ref stop, 1);
-                JoinAll(workers);
+                Workers.JoinAll(workers);
             }
 
             Assert.Empty(unexpected);
@@ -863,27 +863,6 @@ namespace Mman.Tests.Core
             }
 
             return ids;
-        }
-
-        private static Thread[] StartThreads(int count, Action<int> body)
-        {
-            var threads = new Thread[count];
-            for (int i = 0; i < count; i++)
-            {
-                int index = i;
-                threads[i] = new Thread(() => body(index)) { IsBackground = true };
-                threads[i].Start();
-            }
-
-            return threads;
-        }
-
-        private static void JoinAll(Thread[] threads)
-        {
-            foreach (Thread thread in threads)
-            {
-                thread.Join();
-            }
         }
     }
 }

@@ -424,21 +424,10 @@ Out-Case everyone { $map = New-MemoryMap -Name $everyone -Size 4096 -AllowOtherU
             $secret = $script:prefix + 'secret'
             $open = $script:prefix + 'open'
             if (-not $skip) {
-                # pwsh staged where nobody can reach it, as in Permission.Tests.ps1 (hard links: never chmod them).
-                [IO.File]::SetUnixFileMode($TestDrive, $script:dirMode)
-                $stage = Join-Path $TestDrive 'stage'
-                $null = New-Item -ItemType Directory -Path $stage
-                [IO.File]::SetUnixFileMode($stage, $script:dirMode)
-                & cp -al $PSHOME (Join-Path $stage 'pwsh') 2>$null
-                if ($LASTEXITCODE -ne 0) { & cp -r $PSHOME (Join-Path $stage 'pwsh') }
-                $pwsh = Get-PwshCommand
-                $stagedPwsh = if ($pwsh.Count -gt 1) { @($pwsh[0], (Join-Path $stage 'pwsh/pwsh.dll')) } else { @(Join-Path $stage 'pwsh/pwsh') }
-                $stagedModule = Join-Path $stage 'Mman'
-                Copy-Item -Recurse (Split-Path (Get-MmanModulePath)) $stagedModule
-                foreach ($dir in @($stagedModule) + @(Get-ChildItem -Directory -Recurse $stagedModule).FullName) { [IO.File]::SetUnixFileMode($dir, $script:dirMode) }
-                $nobodyHome = Join-Path $TestDrive 'home-nobody'
-                $null = New-Item -ItemType Directory -Path $nobodyHome
-                & chown nobody $nobodyHome
+                $staged = New-NobodyStage -Folder $TestDrive -DirectoryMode $script:dirMode
+                $stagedPwsh = $staged.Pwsh
+                $stagedModule = $staged.ModulePath
+                $nobodyHome = $staged.Home
 
                 $secretMap = New-MemoryMap -Name $secret -Size 4096
                 Write-MemoryMap $secretMap -Data 1, 2, 3, 4

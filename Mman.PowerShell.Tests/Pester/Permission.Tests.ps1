@@ -24,20 +24,10 @@ Describe 'Permissions' -Tag CI {
             elseif (-not (& getent passwd nobody)) { $skip = 'there is no user nobody' }
 
             if (-not $skip) {
-                [IO.File]::SetUnixFileMode($TestDrive, $script:dirMode)
-                $stage = Join-Path $TestDrive 'stage'
-                $null = New-Item -ItemType Directory -Path $stage
-                [IO.File]::SetUnixFileMode($stage, $script:dirMode)
-                & cp -al $PSHOME (Join-Path $stage 'pwsh') 2>$null
-                if ($LASTEXITCODE -ne 0) { & cp -r $PSHOME (Join-Path $stage 'pwsh') }
-                $pwsh = Get-PwshCommand
-                $stagedPwsh = if ($pwsh.Count -gt 1) { @($pwsh[0], (Join-Path $stage 'pwsh/pwsh.dll')) } else { @(Join-Path $stage 'pwsh/pwsh') }
-                $stagedModule = Join-Path $stage 'Mman'
-                Copy-Item -Recurse (Split-Path (Get-MmanModulePath)) $stagedModule
-                foreach ($dir in @($stagedModule) + @(Get-ChildItem -Directory -Recurse $stagedModule).FullName) { [IO.File]::SetUnixFileMode($dir, $script:dirMode) }
-                $nobodyHome = Join-Path $TestDrive 'home-nobody'
-                $null = New-Item -ItemType Directory -Path $nobodyHome
-                & chown nobody $nobodyHome
+                $staged = New-NobodyStage -Folder $TestDrive -DirectoryMode $script:dirMode
+                $stagedPwsh = $staged.Pwsh
+                $stagedModule = $staged.ModulePath
+                $nobodyHome = $staged.Home
 
                 $files = Join-Path $TestDrive 'files'
                 $null = New-Item -ItemType Directory -Path $files

@@ -227,6 +227,34 @@ function Wait-ChildLine {
     }
 }
 
+function New-NobodyStage {
+    <#
+    .SYNOPSIS
+        Stages pwsh and the built module under Folder where user nobody can run them, and makes a home
+        for nobody; returns Pwsh (the command to start it), ModulePath and Home. pwsh is hard-linked
+        where possible, so its files are never chmod'ed; only the folders get DirectoryMode.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Folder,
+        [Parameter(Mandatory)] [IO.UnixFileMode] $DirectoryMode
+    )
+    [IO.File]::SetUnixFileMode($Folder, $DirectoryMode)
+    $stage = Join-Path $Folder 'stage'
+    $null = New-Item -ItemType Directory -Path $stage
+    [IO.File]::SetUnixFileMode($stage, $DirectoryMode)
+    & cp -al $PSHOME (Join-Path $stage 'pwsh') 2>$null
+    if ($LASTEXITCODE -ne 0) { & cp -r $PSHOME (Join-Path $stage 'pwsh') }
+    $pwsh = Get-PwshCommand
+    $stagedPwsh = if ($pwsh.Count -gt 1) { @($pwsh[0], (Join-Path $stage 'pwsh/pwsh.dll')) } else { @(Join-Path $stage 'pwsh/pwsh') }
+    $stagedModule = Join-Path $stage 'Mman'
+    Copy-Item -Recurse (Split-Path (Get-MmanModulePath)) $stagedModule
+    foreach ($dir in @($stagedModule) + @(Get-ChildItem -Directory -Recurse $stagedModule).FullName) { [IO.File]::SetUnixFileMode($dir, $DirectoryMode) }
+    $nobodyHome = Join-Path $Folder 'home-nobody'
+    $null = New-Item -ItemType Directory -Path $nobodyHome
+    & chown nobody $nobodyHome
+    return [pscustomobject]@{ Pwsh = $stagedPwsh; ModulePath = $stagedModule; Home = $nobodyHome }
+}
+
 function Invoke-ChildPwshResult {
     <#
     .SYNOPSIS
@@ -320,4 +348,4 @@ function Test-ByteArrayEqual {
 
 Export-ModuleMember -Function Get-MmanModulePath, Import-MmanModule, Get-PwshCommand, Invoke-ChildPwsh,
     Get-PatternByte, New-TestFile, Get-FileByte, Get-ErrorRecord,
-    Start-ChildPwsh, Wait-ChildLine, Wait-ChildPwsh, Invoke-ChildPwshResult, Get-CasePrelude, ConvertFrom-CaseLine, Get-FileBytes, Test-ByteArrayEqual
+    Start-ChildPwsh, Wait-ChildLine, Wait-ChildPwsh, Invoke-ChildPwshResult, New-NobodyStage, Get-CasePrelude, ConvertFrom-CaseLine, Get-FileBytes, Test-ByteArrayEqual
