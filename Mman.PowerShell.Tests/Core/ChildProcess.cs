@@ -73,6 +73,10 @@ namespace Mman.Tests.Core
     {
         internal const string TruncationRace = "TruncationRace";
 
+        internal const string BatchTruncationRace = "BatchTruncationRace";
+
+        internal const string VanishedPages = "VanishedPages";
+
 #pragma warning disable CA2255 // The initializer is the child's entry point; it does nothing in a normal test run.
         [ModuleInitializer]
 #pragma warning restore CA2255
@@ -90,6 +94,8 @@ namespace Mman.Tests.Core
                 exitCode = scenario switch
                 {
                     TruncationRace => RunTruncationRace(),
+                    BatchTruncationRace => RunBatchTruncationRace(),
+                    VanishedPages => RunVanishedPages(),
                     _ => 2,
                 };
             }
@@ -160,6 +166,118 @@ namespace Mman.Tests.Core
             }
 
             Console.WriteLine("done=" + done + " refused=" + refused);
+            return 0;
+        }
+
+        /// <summary>
+        /// Like <see cref="RunTruncationRace"/>, for the calls that copy many small ranges (through the
+        /// pipe on Linux) and the search (through its chunk buffer): gathers, scatters, the same bytes
+        /// at many offsets, and FindAll over the upper half of the map while the file shrinks and grows.
+        /// </summary>
+        private static int RunBatchTruncationRace()
+        {
+            long page = Environment.SystemPageSize;
+            string path = Path.Combine(Environment.GetEnvironmentVariable(ChildProcess.FolderVariable), "batch-race.bin");
+            using (var create = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite))
+            {
+                create.SetLength(64 * page);
+            }
+
+            using MemoryMap map = MemoryMap.OpenFile(path, protection: MemoryProtection.Read | MemoryProtection.Write);
+            var random = new Random(4);
+            var offsets = new long[2000];
+            for (int i = 0; i < offsets.Length; i++)
+            {
+                offsets[i] = (32 * page) + random.Next(0, (int)(32 * page) - 8);
+            }
+
+            var values = new long[offsets.Length];
+            var matches = new long[64];
+            byte[] pattern = { 1, 2, 3, 4, 5 };
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            int stop = 0;
+            var truncator = new Thread(() =>
+            {
+                while (Volatile.Read(ref stop) == 0)
+                {
+                    stream.SetLength(page);
+                    stream.SetLength(64 * page);
+                }
+            });
+            truncator.Start();
+            long done = 0, refused = 0;
+            try
+            {
+                for (int i = 0; i < 8000; i++)
+                {
+                    try
+                    {
+                        switch (i % 4)
+                        {
+                            case 0:
+                                map.Gather<long>(offsets, 1);
+                                break;
+                            case 1:
+                                map.Scatter(offsets, values);
+                                break;
+                            case 2:
+                                map.Write(offsets, pattern);
+                                break;
+                            default:
+                                map.FindAll(pattern, 32 * page, 32 * page, matches);
+                                break;
+                        }
+
+                        done++;
+                    }
+                    catch (MemoryMapException e) when (e.Error == MemoryMapError.FileTruncated)
+                    {
+                        refused++;
+                    }
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref stop, 1);
+                truncator.Join();
+            }
+
+            Console.WriteLine("done=" + done + " refused=" + refused);
+            return 0;
+        }
+
+        /// <summary>
+        /// Calls the Linux fault-safe copier directly on pages past the end of a truncated file, past
+        /// MemoryMap's length check, through each route and in each direction: each copy must report
+        /// the pages as gone (false), and a copy of pages that exist must work afterwards.
+        /// </summary>
+        private static unsafe int RunVanishedPages()
+        {
+            long page = Environment.SystemPageSize;
+            string path = Path.Combine(Environment.GetEnvironmentVariable(ChildProcess.FolderVariable), "vanished.bin");
+            using (var create = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite))
+            {
+                create.SetLength(4 * page);
+            }
+
+            using MemoryMap map = MemoryMap.OpenFile(path, protection: MemoryProtection.Read | MemoryProtection.Write);
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+            {
+                stream.SetLength(page);
+            }
+
+            byte* start = (byte*)map.Address;
+            byte* buffer = stackalloc byte[64];
+            long[] several = { 0, 2 * page };
+            long[] one = { 3 * page };
+            string Outcome(bool copied) => copied ? "copied" : "refused";
+            MappedMemoryCopier copier = LinuxFaultSafeCopier.Instance;
+            Console.WriteLine(
+                "pipe read: " + Outcome(copier.Copy(start, several, 8, buffer, 8, toMap: false))
+                + "; pipe write: " + Outcome(copier.Copy(start, several, 8, buffer, 8, toMap: true))
+                + "; vm read: " + Outcome(copier.Copy(start, one, 8, buffer, 8, toMap: false))
+                + "; vm write: " + Outcome(copier.Copy(start, one, 8, buffer, 8, toMap: true))
+                + "; after: " + Outcome(copier.Copy(start, new long[] { 0, 100 }, 8, buffer, 8, toMap: false)));
             return 0;
         }
     }

@@ -30,7 +30,7 @@ namespace Mman.Tests.Core
             var e = Assert.Throws<ObjectDisposedException>(() => Invoke(map, operation));
 
             Assert.StartsWith("Mapping is closed", e.Message);
-            Assert.Equal("Mapping is closed: map " + id + " was closed. Create a new map with New-MemoryMap.", e.Message);
+            Assert.Equal("Mapping is closed: map " + id + " was closed.", e.Message);
         }
 
         [Theory]

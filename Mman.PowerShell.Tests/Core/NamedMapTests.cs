@@ -108,8 +108,10 @@ namespace Mman.Tests.Core
 
             Assert.Equal(MemoryMapError.NamedMapSizeMismatch, e.Error);
             Assert.Equal(
-                "Shared memory '" + name + "' already exists with " + s_page + " bytes, not " + (2 * s_page) + ". Open it with -Size " + s_page + ", or without -Size to take its size; or remove it first with Remove-MemoryMap -Name '" + name + "'.",
+                "Shared memory '" + name + "' already exists with " + s_page + " bytes, not " + (2 * s_page) + ".",
                 e.Message);
+            Assert.Equal(name, e.Data[MemoryMapErrorData.SharedMemoryName]);
+            Assert.Equal(s_page, e.Data[MemoryMapErrorData.ExistingSize]);
             Assert.Equal(s_page, new FileInfo(ShmPath(name)).Length);
             Assert.Equal(1, CountOpen(ShmPath(name)));
         }
@@ -122,7 +124,8 @@ namespace Mman.Tests.Core
             var e = Assert.Throws<MemoryMapException>(() => MemoryMap.OpenNamed(name));
 
             Assert.Equal(MemoryMapError.NamedMapNotFound, e.Error);
-            Assert.StartsWith("No shared memory named '" + name + "' exists. Create it with New-MemoryMap -Name '" + name + "' -Size <bytes>", e.Message);
+            Assert.Equal("No shared memory named '" + name + "' exists.", e.Message);
+            Assert.Equal(name, e.Data[MemoryMapErrorData.SharedMemoryName]);
             Assert.False(File.Exists(ShmPath(name)));
         }
 
@@ -194,7 +197,7 @@ namespace Mman.Tests.Core
             clock.Stop();
             Assert.Equal(MemoryMapError.NamedMapEmpty, e.Error);
             Assert.Equal(
-                "Shared memory '" + name + "' exists but has no size: the process that created it has not set one. Open it with -Size <bytes> and -Protection Read,Write to set it, or remove it with Remove-MemoryMap -Name '" + name + "'.",
+                "Shared memory '" + name + "' exists but has no size: the process that created it has not set one.",
                 e.Message);
             Assert.InRange(clock.ElapsedMilliseconds, 500, 5000);
             Assert.True(File.Exists(ShmPath(name)), "an object this map did not create was removed");

@@ -23,7 +23,7 @@ namespace Mman.Tests.Core
             var e = Assert.Throws<MemoryMapAccessException>(() => map.Write(0, new byte[] { 1 }));
 
             Assert.Equal(MemoryMapError.MapNotWritable, e.Error);
-            Assert.Equal("Mapping is not writable: its protection is Read. Add Write with Set-MemoryMapProtection first.", e.Message);
+            Assert.Equal("Mapping is not writable: its protection is Read.", e.Message);
             Assert.Equal(new byte[] { 0 }, map.Read(0, 1));
         }
 
@@ -48,7 +48,7 @@ namespace Mman.Tests.Core
             var e = Assert.Throws<MemoryMapAccessException>(() => map.Read(0, 1));
 
             Assert.Equal(MemoryMapError.MapNotReadable, e.Error);
-            Assert.Equal("Mapping is not readable: its protection is None. Add Read with Set-MemoryMapProtection first.", e.Message);
+            Assert.Equal("Mapping is not readable: its protection is None.", e.Message);
         }
 
         [Fact]

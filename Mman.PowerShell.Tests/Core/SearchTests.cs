@@ -6,13 +6,13 @@ using Xunit;
 namespace Mman.Tests.Core
 {
     /// <summary>
-    /// IndexOf and LastIndexOf against a naive search over random data with planted matches, on
-    /// anonymous and file maps, with sizes and ranges straddling the sizes the search works in: 1 MiB
-    /// chunks for file maps, 1 GiB windows for anonymous memory.
+    /// IndexOf, LastIndexOf and FindAll against a naive search over random data with planted matches, on
+    /// anonymous and file maps, with sizes and ranges straddling the sizes the search works in: 256 KiB
+    /// chunks for maps searched through a copy (files on Linux), 1 GiB windows for memory searched in place.
     /// </summary>
     public sealed class SearchTests : IDisposable
     {
-        private const int Chunk = 1 << 20;
+        private const int Chunk = 256 << 10;
         private const long Window = 1L << 30;
         private static readonly long s_page = Environment.SystemPageSize;
         private readonly TestFolder _folder = new TestFolder();
@@ -79,7 +79,7 @@ namespace Mman.Tests.Core
         [InlineData(true)]
         public void EveryMatch_FoundOneAfterAnother_EqualsANaiveSearch(bool file)
         {
-            // A two-byte pattern in 3 MiB of random data: about fifty chance matches, and the planted ones.
+            // A two-byte pattern in 768 KiB of random data: a dozen chance matches, and the planted ones.
             var random = new Random(file ? 21 : 20);
             byte[] pattern = RandomBytes(random, 2);
             byte[] data = RandomBytes(random, (3 * Chunk) + 1);
@@ -106,6 +106,114 @@ namespace Mman.Tests.Core
             backward.Reverse();
             Assert.Equal(expected, forward);
             Assert.Equal(expected, backward);
+        }
+
+        public static TheoryData<bool, bool, int> FindAllCases
+        {
+            get
+            {
+                var data = new TheoryData<bool, bool, int>();
+                foreach (bool file in new[] { false, true })
+                {
+                    foreach (bool fromEnd in new[] { false, true })
+                    {
+                        foreach (int batch in new[] { 1, 7, 4096, 100_000 })
+                        {
+                            data.Add(file, fromEnd, batch);
+                        }
+                    }
+                }
+
+                return data;
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(FindAllCases))]
+        public void FindAll_ManyOverlappingMatchesAcrossChunks_EqualsANaiveSearch(bool file, bool fromEnd, int batch)
+        {
+            // Bytes of only two values, so the pattern 0,1,0 is everywhere and overlaps itself: tens of
+            // thousands of matches, on both sides of every chunk boundary.
+            var random = new Random(batch + (file ? 1 : 0) + (fromEnd ? 2 : 0));
+            byte[] data = new byte[(3 * Chunk) + 101];
+            for (int i = 0; i < data.Length; i++)
+            {
+                data[i] = (byte)random.Next(0, 2);
+            }
+
+            byte[] pattern = { 0, 1, 0 };
+            using MemoryMap map = Create(file, data);
+            long offset = 3;
+            long count = data.Length - 5;
+            List<long> expected = Naive(data, pattern, offset, count);
+            if (fromEnd)
+            {
+                expected.Reverse();
+            }
+
+            var found = new List<long>();
+            var matches = new long[batch];
+            long low = offset;
+            long high = offset + count;
+            while (true)
+            {
+                int n = map.FindAll(pattern, low, high - low, matches, fromEnd);
+                for (int i = 0; i < n; i++)
+                {
+                    found.Add(matches[i]);
+                }
+
+                if (n < matches.Length)
+                {
+                    break;
+                }
+
+                // Continue after the last match, as the method's documentation says.
+                if (fromEnd)
+                {
+                    high = matches[n - 1] + pattern.Length - 1;
+                }
+                else
+                {
+                    low = matches[n - 1] + 1;
+                }
+            }
+
+            Assert.True(expected.Count > 20_000, "the data should hold many matches, not " + expected.Count);
+            Assert.Equal(expected, found);
+        }
+
+        [Fact]
+        public void FindAll_FileAndAnonymousMapsOfTheSameBytes_GiveTheSameOffsets()
+        {
+            var random = new Random(77);
+            byte[] data = RandomBytes(random, (5 * Chunk) + 3);
+            byte[] pattern = { 0x41, 0x42 };
+            for (int i = 0; i < 3000; i++)
+            {
+                Plant(data, pattern, random.Next(0, data.Length));
+            }
+
+            using MemoryMap file = Create(true, data);
+            using MemoryMap anonymous = Create(false, data);
+            var fromFile = new long[10_000];
+            var fromMemory = new long[10_000];
+
+            int inFile = file.FindAll(pattern, 0, file.Size, fromFile);
+            int inMemory = anonymous.FindAll(pattern, 0, anonymous.Size, fromMemory);
+
+            Assert.Equal(Naive(data, pattern, 0, data.Length), fromFile.AsSpan(0, inFile).ToArray());
+            Assert.Equal(fromFile.AsSpan(0, inFile).ToArray(), fromMemory.AsSpan(0, inMemory).ToArray());
+        }
+
+        [Fact]
+        public void FindAll_OfNothingToFill_FindsNothing_AndANullArrayIsRefused()
+        {
+            using MemoryMap map = MemoryMap.CreateAnonymous(64);
+
+            Assert.Equal(0, map.FindAll(new byte[] { 0 }, 0, 64, new long[0]));
+            Assert.Throws<ArgumentNullException>(() => map.FindAll(new byte[] { 0 }, 0, 64, null));
+            Assert.Equal(MemoryMapError.PatternEmpty, Assert.Throws<MemoryMapArgumentException>(() => map.FindAll(new byte[0], 0, 64, new long[1])).Error);
         }
 
         [Fact]

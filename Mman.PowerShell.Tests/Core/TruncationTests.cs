@@ -161,6 +161,16 @@ namespace Mman.Tests.Core
             Assert.Matches(@"^done=\d+ refused=\d+\s*$", result.Output);
         }
 
+        [Fact]
+        public void TruncationRacingGathersScattersAndSearches_NeverCrashesTheProcess()
+        {
+            SkipOnWindows();
+            ChildProcess.Result result = ChildProcess.Run(ChildScenarios.BatchTruncationRace, _folder.Path, TimeSpan.FromSeconds(120));
+
+            Assert.True(result.ExitCode == 0, "The child process died with exit code " + result.ExitCode + ":\n" + result.Output);
+            Assert.Matches(@"^done=\d+ refused=\d+\s*$", result.Output);
+        }
+
         private static void SkipOnWindows() =>
             Assert.SkipWhen(OperatingSystem.IsWindows(), "Windows refuses to truncate a file while a map of it is open (ERROR_USER_MAPPED_FILE).");
 

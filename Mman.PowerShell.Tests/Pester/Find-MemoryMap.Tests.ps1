@@ -537,4 +537,51 @@ Describe 'Find-MemoryMap' -Tag CI {
             $smallRun.Progress.Count | Should -Be 0
         }
     }
+
+    Context 'When -All finds tens of thousands of matches in a file (<Kind>)' -ForEach @(
+        @{ Kind = 'File' }
+        @{ Kind = 'Anonymous' }
+    ) {
+        BeforeAll {
+            # Log-like text, 'ERROR' in one line of ten or so, spread over more than one 256 KiB chunk.
+            $random = [Random]::new(17)
+            $builder = [Text.StringBuilder]::new()
+            for ($line = 0; $line -lt 60000; $line++) {
+                $level = if ($random.Next(10) -eq 0) { 'ERROR' } else { 'INFO' }
+                $null = $builder.Append("2026-11-30T12:00:00 $level request $($random.Next()) took $($random.Next(1000)) ms`n")
+            }
+            $path = "$TestDrive/many.log"
+            [IO.File]::WriteAllText($path, $builder.ToString())
+            $bytes = [IO.File]::ReadAllBytes($path)
+            $map = if ($Kind -eq 'File') { New-MemoryMap -Path $path } else {
+                $anonymous = New-MemoryMap -Size $bytes.Length
+                Write-MemoryMap $anonymous -Data $bytes
+                $anonymous
+            }
+            $forward = @((Find-MemoryMap $map -Text 'ERROR' -All).Offset)
+            $backward = @((Find-MemoryMap $map -Text 'ERROR' -All -Last).Offset)
+            # An independent answer: .NET's regular expressions over the bytes as Latin-1 text.
+            $expected = [Collections.Generic.List[long]]::new()
+            foreach ($match in [regex]::Matches([Text.Encoding]::Latin1.GetString($bytes), 'ERROR')) { $expected.Add($match.Index) }
+        }
+        AfterAll {
+            Close-MemoryMap $map
+        }
+
+        It 'Should find every match, in order' {
+            $expected.Count | Should -BeGreaterThan 5000
+            $forward | Should -Be $expected.ToArray()
+        }
+        It 'Should find every match from the end with -Last' {
+            [array]::Reverse($backward)
+            $backward | Should -Be $expected.ToArray()
+        }
+        It 'Should agree with grep -b -o' {
+            $grep = Get-Command grep -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+            if (-not $grep) { Set-ItResult -Skipped -Because 'grep is not installed here'; return }
+            $env:LC_ALL = 'C'
+            try { $lines = & $grep.Source -a -b -o -F ERROR $path } finally { Remove-Item Env:LC_ALL }
+            [long[]]($lines | ForEach-Object { ($_ -split ':')[0] }) | Should -Be $forward
+        }
+    }
 }

@@ -396,19 +396,11 @@ Describe 'Mman help' -Tag CI {
         }
 
         It 'Should name every error id of the cmdlets in its catalogue' {
-            # The core's ids, and the ids the cmdlets raise themselves (read from their source when it is
-            # there, so that a new id cannot go undocumented).
-            $ids = [Collections.Generic.List[string]][Enum]::GetNames([Mman.MemoryMapError])
-            $ids.AddRange([string[]]@('MapClosed', 'MapNotFound', 'FileNotFound', 'PathAmbiguous', 'PathIsDirectory',
-                    'PathNotFileSystem', 'PathNotValid', 'FileAccessDenied', 'FileOpenFailed'))
-            $commands = Join-Path $PSScriptRoot '../../Mman.PowerShell/Commands'
-            if (Test-Path -LiteralPath $commands) {
-                $code = (Get-ChildItem -LiteralPath $commands -Filter '*.cs' | Get-Content -Raw) -join "`n"
-                $pattern = '(?:MemoryMapErrorRecord\.Create\(\s*|new ErrorRecord\(\s*\w+,\s*)"(\w+)"'
-                foreach ($match in [regex]::Matches($code, $pattern)) { $ids.Add($match.Groups[1].Value) }
-            }
+            # One vocabulary: the core's ids and the ids the cmdlets raise themselves are all in the enum
+            # (MemoryMapErrorRecord takes only MemoryMapError values), so a new id cannot go undocumented.
+            $ids = [Enum]::GetNames([Mman.MemoryMapError])
             $text = $source -join "`n"
-            foreach ($id in $ids | Sort-Object -Unique) {
+            foreach ($id in $ids) {
                 $text | Should -Match ('`' + $id + '`') -Because "the error catalogue should describe $id"
             }
         }

@@ -317,8 +317,10 @@ Out-Case everyone { $map = New-MemoryMap -Name $everyone -Size 4096 -AllowOtherU
         It 'Should report ObjectNotFound' {
             $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         }
-        It 'Should say how to create it' {
-            $err.Exception.Message | Should -BeLike "No shared memory named '$name' exists. Create it with New-MemoryMap -Name '$name' -Size <bytes>*"
+        It 'Should state the fact in the exception and say how to create it in the record' {
+            $err.Exception.Message | Should -BeExactly "No shared memory named '$name' exists."
+            $err.ErrorDetails.RecommendedAction | Should -BeLike "Create it with New-MemoryMap -Name '$name' -Size <bytes>*"
+            "$err" | Should -BeExactly ($err.Exception.Message + ' ' + $err.ErrorDetails.RecommendedAction)
         }
         It 'Should name the object as the target' {
             $err.TargetObject | Should -Be $name
@@ -387,7 +389,7 @@ Out-Case everyone { $map = New-MemoryMap -Name $everyone -Size 4096 -AllowOtherU
             $err.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
         }
         It 'Should say how to give it a size' {
-            $err.Exception.Message | Should -BeLike "Shared memory '$name' exists but has no size*-Size <bytes> and -Protection Read,Write*"
+            "$err" | Should -BeLike "Shared memory '$name' exists but has no size*-Size <bytes> and -Protection Read,Write*"
         }
         It 'Should wait about a second for the creator to size it, not hang' {
             $watch.Elapsed.TotalMilliseconds | Should -BeGreaterOrEqual 900
@@ -443,7 +445,7 @@ Out-Case secret.open { New-MemoryMap -Name $secret }
 Out-Case secret.open-read { New-MemoryMap -Name $secret -Protection Read }
 Out-Case secret.create-same { New-MemoryMap -Name $secret -Size 4096 }
 Out-Case secret.category { try { New-MemoryMap -Name $secret } catch { "$($_.CategoryInfo.Category)" } }
-Out-Case secret.message { try { New-MemoryMap -Name $secret } catch { $_.Exception.Message } }
+Out-Case secret.message { try { New-MemoryMap -Name $secret } catch { "$_" } }
 Out-Case secret.remove { Remove-MemoryMap -Name $secret }
 Out-Case open.read { $map = New-MemoryMap -Name $open; (Read-MemoryMap $map -Count 4) -join ','; Close-MemoryMap $map }
 Out-Case open.write { $map = New-MemoryMap -Name $open; Write-MemoryMap $map -Data 9, 9 -Offset 100; Close-MemoryMap $map }

@@ -151,7 +151,7 @@ Describe 'New-MemoryMap' -Tag CI {
             $err.CategoryInfo.Category | Should -Be 'SecurityError'
         }
         It 'Should point to -AllowWriteExecute' {
-            $err.Exception.Message | Should -BeLike '*W^X*-AllowWriteExecute*'
+            "$err" | Should -BeLike '*W^X*-AllowWriteExecute*'
         }
         It 'Should open no map' {
             $after | Should -Be $before

@@ -356,4 +356,120 @@ Describe 'Read-MemoryMap' -Tag CI {
             (Read-MemoryMap $map -Offset 99 -Count 1) | Should -Be @(Get-PatternByte 99)
         }
     }
+
+    Context 'When reading into a -Buffer' {
+        BeforeAll {
+            $map = New-MemoryMap -Size 100
+            Write-MemoryMap $map -Data ([byte[]](1..100))
+            $buffer = [byte[]]::new(16)
+            $read = Read-MemoryMap $map -Buffer $buffer -Offset 10
+            $filled = [byte[]]$buffer.Clone()
+            $partBuffer = [byte[]](,0xEE * 16)
+            $part = Read-MemoryMap $map -Buffer $partBuffer -Offset 20 -Count 4
+            $tailBuffer = [byte[]]::new(16)
+            $tail = Read-MemoryMap $map -Buffer $tailBuffer -Offset 90
+            $end = Read-MemoryMap $map -Buffer $tailBuffer -Offset 100
+        }
+        AfterAll {
+            Close-MemoryMap $map
+        }
+
+        It 'Should emit the number of bytes read, one [int]' {
+            $read | Should -BeOfType [int]
+            $read | Should -Be 16
+        }
+        It 'Should fill the buffer from -Offset' {
+            $filled | Should -Be @(11..26)
+        }
+        It 'Should read -Count bytes and leave the rest of the buffer as it was' {
+            $part | Should -Be 4
+            $partBuffer | Should -Be (@(21, 22, 23, 24) + @(,0xEE * 12))
+        }
+        It 'Should read fewer bytes where the map ends' {
+            $tail | Should -Be 10
+            $tailBuffer[0..9] | Should -Be @(91..100)
+        }
+        It 'Should read 0 bytes at the end of the map' {
+            $end | Should -Be 0
+        }
+        It 'Should refuse an offset past the end with RangeOutsideMap' {
+            { Read-MemoryMap $map -Buffer $buffer -Offset 101 -ErrorAction Stop } | Should -Throw -ErrorId 'RangeOutsideMap,Mman.Commands.ReadMemoryMapCommand'
+        }
+        It 'Should refuse a negative offset with OffsetNegative' {
+            { Read-MemoryMap $map -Buffer $buffer -Offset -1 -ErrorAction Stop } | Should -Throw -ErrorId 'OffsetNegative,Mman.Commands.ReadMemoryMapCommand'
+        }
+        It 'Should refuse a -Count larger than the buffer with BufferTooSmall, reading nothing' {
+            $small = [byte[]]::new(4)
+            $err = Get-ErrorRecord { Read-MemoryMap $map -Buffer $small -Count 5 -ErrorAction Stop }
+            $err.FullyQualifiedErrorId | Should -Be 'BufferTooSmall,Mman.Commands.ReadMemoryMapCommand'
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $small | Should -Be @(0, 0, 0, 0)
+        }
+        It 'Should refuse a negative -Count with CountNegative' {
+            { Read-MemoryMap $map -Buffer $buffer -Count -1 -ErrorAction Stop } | Should -Throw -ErrorId 'CountNegative,Mman.Commands.ReadMemoryMapCommand'
+        }
+        It 'Should refuse several offsets with BufferTakesOneOffset' {
+            { Read-MemoryMap $map -Buffer $buffer -Offset 0, 8 -ErrorAction Stop } | Should -Throw -ErrorId 'BufferTakesOneOffset,Mman.Commands.ReadMemoryMapCommand'
+        }
+        It 'Should refuse a null buffer before running' {
+            { Read-MemoryMap $map -Buffer $null } | Should -Throw -ErrorId 'ParameterArgumentValidationErrorNullNotAllowed,Mman.Commands.ReadMemoryMapCommand'
+        }
+        It 'Should read nothing into an empty buffer' {
+            Read-MemoryMap $map -Buffer ([byte[]]::new(0)) -Offset 5 | Should -Be 0
+        }
+        It 'Should not take -As or -AsString with it' {
+            { Read-MemoryMap $map -Buffer $buffer -AsString } | Should -Throw -ErrorId 'AmbiguousParameterSet,Mman.Commands.ReadMemoryMapCommand'
+        }
+    }
+
+    Context 'When reading into a -Buffer is refused by the map' {
+        BeforeAll {
+            $map = New-MemoryMap -Size 4096
+            Set-MemoryMapProtection $map Write
+            $buffer = [byte[]](,7 * 8)
+            $unreadable = Get-ErrorRecord { Read-MemoryMap $map -Buffer $buffer -ErrorAction Stop }
+            $unreadableBuffer = [byte[]]$buffer.Clone()
+            Close-MemoryMap $map
+            $closed = Get-ErrorRecord { Read-MemoryMap $map -Buffer $buffer -ErrorAction Stop }
+        }
+
+        It 'Should fail with MapNotReadable and leave the buffer alone' {
+            $unreadable.FullyQualifiedErrorId | Should -Be 'MapNotReadable,Mman.Commands.ReadMemoryMapCommand'
+            $unreadableBuffer | Should -Be @(7, 7, 7, 7, 7, 7, 7, 7)
+        }
+        It 'Should fail with MapClosed' {
+            $closed.FullyQualifiedErrorId | Should -Be 'MapClosed,Mman.Commands.ReadMemoryMapCommand'
+        }
+    }
+
+    Context 'When a file is read in a loop with one reused -Buffer' {
+        BeforeAll {
+            $path = "$TestDrive/loop.bin"
+            $content = [byte[]]::new(1MB + 12345)
+            [Random]::new(5).NextBytes($content)
+            [IO.File]::WriteAllBytes($path, $content)
+            $map = New-MemoryMap -Path $path
+            $buffer = [byte[]]::new(64KB)
+            $hash = [Security.Cryptography.IncrementalHash]::CreateHash('SHA256')
+            $offset = 0L
+            $calls = 0
+            while (($n = Read-MemoryMap $map -Buffer $buffer -Offset $offset) -gt 0) {
+                $hash.AppendData($buffer, 0, $n)
+                $offset += $n
+                $calls++
+            }
+            $digest = [Convert]::ToHexString($hash.GetHashAndReset()).ToLowerInvariant()
+            Close-MemoryMap $map
+        }
+
+        It 'Should read every byte, in pieces of the buffer''s size' {
+            $offset | Should -Be $content.Length
+            $calls | Should -Be 17
+        }
+        It 'Should read what sha256sum reads from the file' {
+            $sha256sum = Get-Command sha256sum -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+            if (-not $sha256sum) { Set-ItResult -Skipped -Because 'sha256sum is not installed here'; return }
+            $digest | Should -Be ((& $sha256sum.Source $path) -split '\s+')[0]
+        }
+    }
 }

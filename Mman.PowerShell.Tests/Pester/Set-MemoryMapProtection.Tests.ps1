@@ -197,7 +197,7 @@ Describe 'Set-MemoryMapProtection' -Tag CI {
             $err.CategoryInfo.Category | Should -Be 'SecurityError'
         }
         It 'Should point to -AllowWriteExecute' {
-            $err.Exception.Message | Should -BeLike '*-AllowWriteExecute*'
+            $err.ErrorDetails.RecommendedAction | Should -BeLike '*-AllowWriteExecute*'
         }
         It 'Should keep the old protection after the refusal' {
             $protectionAfterRefusal | Should -Be ([Mman.MemoryProtection]'Read, Write')

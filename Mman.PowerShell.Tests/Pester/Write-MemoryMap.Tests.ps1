@@ -306,4 +306,99 @@ Describe 'Write-MemoryMap' -Tag CI {
             (Read-MemoryMap $map -Count 1) | Should -Be @(0)
         }
     }
+
+    Context 'When one of several offsets is on a page made read-only through a view' {
+        BeforeAll {
+            $page = [Mman.MemoryMap]::PageSize
+            $map = New-MemoryMap -Size (4 * $page)
+            $view = $map | New-MemoryMap -Offset (2 * $page) -Size $page -Protection Read
+            $dataErr = Get-ErrorRecord { Write-MemoryMap $map -Data 7 -Offset 0, (2 * $page) -ErrorAction Stop }
+            $valueErr = Get-ErrorRecord { Write-MemoryMap $map -Value 7, 7 -As Byte -Offset 0, (2 * $page) -ErrorAction Stop }
+            $textErr = Get-ErrorRecord { Write-MemoryMap $map -Text 'x' -Offset $page, (2 * $page + 1), 5 -ErrorAction Stop }
+            $whatIfErr = Get-ErrorRecord { Write-MemoryMap $map -Data 7 -Offset 0, (2 * $page) -WhatIf -ErrorAction Stop }
+            $bytes = Read-MemoryMap $map -Offset 0, $page, (2 * $page), 5 -Count 2
+        }
+        AfterAll {
+            Close-MemoryMap $map
+        }
+
+        It 'Should fail -Data with MapNotWritable' {
+            $dataErr.FullyQualifiedErrorId | Should -Be 'MapNotWritable,Mman.Commands.WriteMemoryMapCommand'
+        }
+        It 'Should fail -Value and -Text the same way' {
+            $valueErr.FullyQualifiedErrorId | Should -Be 'MapNotWritable,Mman.Commands.WriteMemoryMapCommand'
+            $textErr.FullyQualifiedErrorId | Should -Be 'MapNotWritable,Mman.Commands.WriteMemoryMapCommand'
+        }
+        It 'Should write nothing at the offsets before the refused one' {
+            foreach ($pair in $bytes) { $pair | Should -Be @(0, 0) }
+        }
+        It 'Should report the same error with -WhatIf' {
+            $whatIfErr.FullyQualifiedErrorId | Should -Be 'MapNotWritable,Mman.Commands.WriteMemoryMapCommand'
+        }
+        It 'Should name the refused bytes in the message and say what to do in RecommendedAction' {
+            $dataErr.Exception.Message | Should -Be "Mapping is not writable: bytes $(2 * $page)..$(2 * $page) of map $($map.Id) have protection Read."
+            $dataErr.ErrorDetails.RecommendedAction | Should -Be 'Add Write with Set-MemoryMapProtection first.'
+            "$dataErr" | Should -Be ($dataErr.Exception.Message + ' Add Write with Set-MemoryMapProtection first.')
+        }
+    }
+
+    Context 'When the file was truncated below the second of two offsets' {
+        BeforeAll {
+            $skip = if ($IsWindows) { 'Windows refuses to truncate a file while a map of it is open' }
+            $page = [Mman.MemoryMap]::PageSize
+            $path = New-TestFile -Path "$TestDrive/cut.bin" -Length (4 * $page)
+            $map = New-MemoryMap -Path $path -Protection Read, Write
+            if (-not $skip) {
+                $stream = [IO.File]::Open($path, [IO.FileMode]::Open, [IO.FileAccess]::ReadWrite, [IO.FileShare]::ReadWrite)
+                try { $stream.SetLength(2 * $page) } finally { $stream.Dispose() }
+                $dataErr = Get-ErrorRecord { Write-MemoryMap $map -Data 7 -Offset 0, (3 * $page) -ErrorAction Stop }
+                $valueErr = Get-ErrorRecord { Write-MemoryMap $map -Value 7, 7 -As Byte -Offset 0, (3 * $page) -ErrorAction Stop }
+                $first = Get-FileByte -Path $path -Position 0 -Count 1
+            }
+        }
+        AfterAll {
+            Close-MemoryMap $map
+        }
+
+        It 'Should fail with FileTruncated' {
+            if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+            $dataErr.FullyQualifiedErrorId | Should -Be 'FileTruncated,Mman.Commands.WriteMemoryMapCommand'
+            $valueErr.FullyQualifiedErrorId | Should -Be 'FileTruncated,Mman.Commands.WriteMemoryMapCommand'
+        }
+        It 'Should leave the first offset''s byte in the file as it was' {
+            if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+            $first | Should -Be @(Get-PatternByte 0)
+        }
+    }
+
+    Context 'When -WhatIf is given a write that would fail' {
+        BeforeAll {
+            $output = Invoke-ChildPwsh -Script @'
+$map = New-MemoryMap -Size 36 -Protection Read
+foreach ($case in @(
+        @{ Text = 'X' },
+        @{ Text = 'X'; Offset = 1000 },
+        @{ Value = 1, 2, 3; As = 'Int32'; Offset = 0, 4 },
+        @{ Value = 'abc'; As = 'Int32' })) {
+    try { Write-MemoryMap $map @case -WhatIf -ErrorAction Stop; 'NO ERROR' }
+    catch { 'ERROR ' + $_.FullyQualifiedErrorId }
+}
+Set-MemoryMapProtection $map Read, Write
+Write-MemoryMap $map -Text 'X' -WhatIf
+'@
+        }
+
+        It 'Should report the error of the real write, not what it would do' {
+            $lines = @($output | ForEach-Object { "$_" } | Where-Object { $_ -like 'ERROR *' })
+            $lines | Should -Be @(
+                'ERROR MapNotWritable,Mman.Commands.WriteMemoryMapCommand'
+                'ERROR RangeOutsideMap,Mman.Commands.WriteMemoryMapCommand'
+                'ERROR BatchMismatch,Mman.Commands.WriteMemoryMapCommand'
+                'ERROR ValueNotConvertible,Mman.Commands.WriteMemoryMapCommand')
+        }
+        It 'Should print What if only for the write that would succeed' {
+            @($output | ForEach-Object { "$_" } | Where-Object { $_ -like 'What if:*' }).Count | Should -Be 1
+            @($output | ForEach-Object { "$_" } | Where-Object { $_ -eq 'NO ERROR' }).Count | Should -Be 0
+        }
+    }
 }

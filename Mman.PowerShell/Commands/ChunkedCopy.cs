@@ -14,6 +14,22 @@ namespace Mman.Commands
         internal const long ProgressThreshold = 256L << 20;
         private const int ChunkSize = 16 << 20;
 
+        /// <summary>
+        /// Reads <paramref name="count"/> bytes (at least <see cref="ProgressThreshold"/>, at most one
+        /// array) into a new array with progress. The caller has checked the range with CheckAccess.
+        /// </summary>
+        internal static byte[] Read(Cmdlet cmdlet, MemoryMap map, long offset, long count)
+        {
+#if NET8_0_OR_GREATER
+            // Every byte is overwritten by the copy: zeroing it first would be a wasted pass.
+            byte[] bytes = GC.AllocateUninitializedArray<byte>(checked((int)count));
+#else
+            var bytes = new byte[count];
+#endif
+            Run(cmdlet, "Read-MemoryMap: map " + map.Id, count, (done, length) => map.Read(offset + done, bytes, (int)done, length));
+            return bytes;
+        }
+
         /// <summary>Calls <paramref name="copy"/>(position, length) over [0, total).</summary>
         internal static void Run(Cmdlet cmdlet, string activity, long total, Action<long, int> copy)
         {

@@ -18,6 +18,9 @@ namespace Mman.Commands
         // Ranges searched in windows of this size, with progress between them and a prompt stop on Ctrl+C.
         private const long Window = 64L << 20;
 
+        // How many matches one core call returns at most; the next call continues after the last.
+        private const int MatchBatch = 4096;
+
         #region Parameters
 
         /// <summary>The map to search.</summary>
@@ -71,7 +74,7 @@ namespace Mman.Commands
             long count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : Math.Max(0, map.Size - Offset);
             try
             {
-                map.CheckOffsetAndCount(Offset, count);
+                map.CheckAccess(Offset, count, MemoryProtection.Read);
                 Search(map, pattern, Offset, Offset + count);
             }
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
@@ -83,12 +86,15 @@ namespace Mman.Commands
         #endregion
 
         /// <summary>
-        /// Searches [start, end) window by window, forward or (with -Last) backward, emitting matches.
-        /// Each window reaches pattern.Length - 1 bytes into the next, so no match is cut in two.
+        /// Searches [start, end) window by window, forward or (with -Last) backward, emitting matches, with
+        /// progress between windows. Each window reaches pattern.Length - 1 bytes into the next, so no
+        /// match is cut in two; the core finds up to a batch of matches per call, so a window with many
+        /// costs no allocation per match.
         /// </summary>
         private void Search(MemoryMap map, byte[] pattern, long start, long end)
         {
             var progress = end - start > Window ? new ProgressRecord(0x4D4E, "Find-MemoryMap: map " + map.Id, "Searching") : null;
+            var found = new long[All ? MatchBatch : 1];
             int overlap = pattern.Length - 1;
             long low = start;
             long high = end;
@@ -96,32 +102,39 @@ namespace Mman.Commands
             {
                 long windowStart = Last ? Math.Max(low, high - Window - overlap) : low;
                 long windowEnd = Last ? high : Math.Min(high, low + Window + overlap);
-                long found = Last
-                    ? map.LastIndexOf(pattern, windowStart, windowEnd - windowStart)
-                    : map.IndexOf(pattern, windowStart, windowEnd - windowStart);
-                if (found >= 0)
+                int n = map.FindAll(pattern, windowStart, windowEnd - windowStart, found, fromEnd: Last);
+                for (int i = 0; i < n; i++)
                 {
-                    WriteObject(new MemoryMapMatch(map, found, pattern.Length));
-                    if (!All)
-                    {
-                        break;
-                    }
-
-                    // Overlapping matches count: the next may start one byte after (or before) this one.
-                    if (Last)
-                    {
-                        high = found + overlap;
-                    }
-                    else
-                    {
-                        low = found + 1;
-                    }
+                    WriteObject(new MemoryMapMatch(map, found[i], pattern.Length));
                 }
-                else if (Last ? windowStart == low : windowEnd == high)
+
+                if (n > 0 && !All)
                 {
                     break;
                 }
-                else if (Last)
+
+                if (n == found.Length)
+                {
+                    // The batch is full: more matches may follow in this window, from just past the last.
+                    if (Last)
+                    {
+                        high = found[n - 1] + overlap;
+                    }
+                    else
+                    {
+                        low = found[n - 1] + 1;
+                    }
+
+                    continue;
+                }
+
+                if (Last ? windowStart == low : windowEnd == high)
+                {
+                    break;
+                }
+
+                // The next window starts where a match across this one's edge begins.
+                if (Last)
                 {
                     high = windowStart + overlap;
                 }

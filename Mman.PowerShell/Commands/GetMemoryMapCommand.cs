@@ -82,7 +82,7 @@ namespace Mman.Commands
                 if (!found && !WildcardPattern.ContainsWildcardCharacters(name))
                 {
                     WriteError(MemoryMapErrorRecord.Create(
-                        "MapNotFound", ErrorCategory.ObjectNotFound,
+                        MemoryMapError.MapNotFound,
                         "No open map of this process is of shared memory named '" + name + "'. Open it with New-MemoryMap -Name '" + name + "'.",
                         name));
                 }

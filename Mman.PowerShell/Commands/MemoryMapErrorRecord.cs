@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.IO;
 using System.Management.Automation;
 
@@ -6,7 +7,9 @@ namespace Mman.Commands
 {
     /// <summary>
     /// Turns the core's exceptions into ErrorRecords with a stable ErrorId and a category, so every
-    /// cmdlet reports the same failure the same way.
+    /// cmdlet reports the same failure the same way. The core's message states what is wrong; this is
+    /// where the PowerShell advice (which cmdlet or parameter to use) is added, as the record's
+    /// ErrorDetails and RecommendedAction.
     /// </summary>
     internal static class MemoryMapErrorRecord
     {
@@ -24,82 +27,142 @@ namespace Mman.Commands
 
         internal static ErrorRecord From(Exception exception, object target)
         {
-            switch (exception)
+            MemoryMapError error = ErrorOf(exception);
+            var record = new ErrorRecord(exception, error.ToString(), CategoryOf(error, exception), target);
+            string advice = AdviceFor(error, exception);
+            if (advice != null)
             {
-                case MemoryMapArgumentException e:
-                    return new ErrorRecord(
-                        e, e.Error.ToString(),
-                        e.Error == MemoryMapError.WriteExecuteRefused ? ErrorCategory.SecurityError : ErrorCategory.InvalidArgument,
-                        target);
-                case MemoryMapAccessException e:
-                    return new ErrorRecord(e, e.Error.ToString(), ErrorCategory.PermissionDenied, target);
-                case ObjectDisposedException e:
-                    return new ErrorRecord(e, "MapClosed", ErrorCategory.InvalidOperation, target);
-                case MemoryMapException e:
-                    return new ErrorRecord(e, e.Error.ToString(), CategoryOf(e), target);
-                case FileNotFoundException e:
-                    return new ErrorRecord(e, "FileNotFound", ErrorCategory.ObjectNotFound, target);
-                case DirectoryNotFoundException e:
-                    return new ErrorRecord(e, "FileNotFound", ErrorCategory.ObjectNotFound, target);
-                case UnauthorizedAccessException e:
-                    return new ErrorRecord(e, "FileAccessDenied", ErrorCategory.PermissionDenied, target);
-                case PathTooLongException e:
-                    return new ErrorRecord(e, "PathNotValid", ErrorCategory.InvalidArgument, target);
-                case IOException e:
-                    return new ErrorRecord(e, "FileOpenFailed", ErrorCategory.OpenError, target);
-                case ArgumentException e when e.ParamName == "path":
-                    // .NET's own path checks, such as a NUL character in the name.
-                    return new ErrorRecord(e, "PathNotValid", ErrorCategory.InvalidArgument, target);
-                case ArgumentException e:
-                    return new ErrorRecord(e, "InvalidArgument", ErrorCategory.InvalidArgument, target);
-                case InvalidCastException e:
-                    return new ErrorRecord(e, "ValueNotConvertible", ErrorCategory.InvalidArgument, target);
-                default:
-                    return new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, target);
+                record.ErrorDetails = new ErrorDetails(exception.Message + " " + advice) { RecommendedAction = advice };
             }
+
+            return record;
         }
 
-        /// <summary>An error the cmdlet finds itself, before the core is called.</summary>
-        internal static ErrorRecord Create(string errorId, ErrorCategory category, string message, object target, Exception inner = null)
+        /// <summary>An error the cmdlet finds itself, before the core is called; its category is the id's.</summary>
+        internal static ErrorRecord Create(MemoryMapError error, string message, object target, Exception inner = null)
         {
+            ErrorCategory category = CategoryOf(error, exception: null);
             Exception exception = category switch
             {
                 ErrorCategory.ObjectNotFound => new ItemNotFoundException(message, inner),
                 ErrorCategory.InvalidArgument => new ArgumentException(message, inner),
                 _ => new InvalidOperationException(message, inner),
             };
-            return new ErrorRecord(exception, errorId, category, target);
+            return new ErrorRecord(exception, error.ToString(), category, target);
         }
 
         /// <summary>The error for an -Id that names no open map.</summary>
         internal static ErrorRecord MapNotFound(int id) => Create(
-            "MapNotFound", ErrorCategory.ObjectNotFound,
+            MemoryMapError.MapNotFound,
             "No open memory map has Id " + id + ". Get-MemoryMap lists the open maps.", id);
 
-        private static ErrorCategory CategoryOf(MemoryMapException exception)
+        /// <summary>The id of any exception a cmdlet reports: the core's own, or one for a .NET exception.</summary>
+        private static MemoryMapError ErrorOf(Exception exception)
         {
-            switch (exception.Error)
+            switch (exception)
             {
-                case MemoryMapError.ProtectionDenied:
-                    return ErrorCategory.PermissionDenied;
+                case MemoryMapArgumentException e:
+                    return e.Error;
+                case MemoryMapAccessException e:
+                    return e.Error;
+                case MemoryMapException e:
+                    return e.Error;
+                case ObjectDisposedException _:
+                    return MemoryMapError.MapClosed;
+                case FileNotFoundException _:
+                case DirectoryNotFoundException _:
+                    return MemoryMapError.FileNotFound;
+                case UnauthorizedAccessException _:
+                    return MemoryMapError.FileAccessDenied;
+                case PathTooLongException _:
+                    return MemoryMapError.PathNotValid;
+                case IOException _:
+                    return MemoryMapError.FileOpenFailed;
+                case ArgumentException e when e.ParamName == "path":
+                    // .NET's own path checks, such as a NUL character in the name.
+                    return MemoryMapError.PathNotValid;
+                case ArgumentException _:
+                    return MemoryMapError.InvalidArgument;
+                case InvalidCastException _:
+                    return MemoryMapError.ValueNotConvertible;
+                default:
+                    return MemoryMapError.UnexpectedError;
+            }
+        }
+
+        private static ErrorCategory CategoryOf(MemoryMapError error, Exception exception)
+        {
+            switch (error)
+            {
+                case MemoryMapError.WriteExecuteRefused:
                 case MemoryMapError.ExecuteDenied:
                     return ErrorCategory.SecurityError;
+                case MemoryMapError.MapNotReadable:
+                case MemoryMapError.MapNotWritable:
+                case MemoryMapError.ProtectionDenied:
+                case MemoryMapError.NamedMapAccessDenied:
+                case MemoryMapError.FileAccessDenied:
+                    return ErrorCategory.PermissionDenied;
                 case MemoryMapError.FileTruncated:
                     return ErrorCategory.InvalidData;
                 case MemoryMapError.NamedMapNotFound:
+                case MemoryMapError.FileNotFound:
+                case MemoryMapError.MapNotFound:
                     return ErrorCategory.ObjectNotFound;
-                case MemoryMapError.NamedMapAccessDenied:
-                    return ErrorCategory.PermissionDenied;
-                case MemoryMapError.NamedMapSizeMismatch:
-                    return ErrorCategory.InvalidArgument;
                 case MemoryMapError.NamedMapEmpty:
                     return ErrorCategory.ResourceUnavailable;
+                case MemoryMapError.NamedMapSizeMismatch:
+                    return ErrorCategory.InvalidArgument;
+                case MemoryMapError.FileOpenFailed:
+                    return ErrorCategory.OpenError;
+                case MemoryMapError.UnexpectedError:
+                    return ErrorCategory.NotSpecified;
                 case MemoryMapError.MapFailed:
-                    return exception.NativeErrorName == "EACCES" || exception.NativeErrorName == "EPERM" || exception.NativeErrorName == "ERROR_ACCESS_DENIED"
+                    string name = ((MemoryMapException)exception).NativeErrorName;
+                    return name == "EACCES" || name == "EPERM" || name == "ERROR_ACCESS_DENIED"
                         ? ErrorCategory.PermissionDenied
                         : ErrorCategory.ResourceUnavailable;
-                default:
+                case MemoryMapError.MapClosed:
+                case MemoryMapError.NativeError:
                     return ErrorCategory.InvalidOperation;
+                default:
+                    // Argument errors of the core, and the cmdlets' own path and value errors.
+                    return exception is MemoryMapException ? ErrorCategory.InvalidOperation : ErrorCategory.InvalidArgument;
+            }
+        }
+
+        /// <summary>What a PowerShell user can do about the failure, or null where the message says it all.</summary>
+        private static string AdviceFor(MemoryMapError error, Exception exception)
+        {
+            IDictionary data = exception.Data;
+            string name = data[MemoryMapErrorData.SharedMemoryName] as string;
+            switch (error)
+            {
+                case MemoryMapError.MapNotReadable:
+                    return "Add Read with Set-MemoryMapProtection first.";
+                case MemoryMapError.MapNotWritable:
+                    return "Add Write with Set-MemoryMapProtection first.";
+                case MemoryMapError.MapClosed:
+                    return "Create a new map with New-MemoryMap.";
+                case MemoryMapError.WriteExecuteRefused:
+                    return "Write with Read,Write, then switch to Read,Execute with Set-MemoryMapProtection; or pass -AllowWriteExecute if both at once are really needed.";
+                case MemoryMapError.ProtectionDenied when data[MemoryMapErrorData.BackingReadOnly] is true:
+                    return "Create the map with -Protection Read,Write to write to it, or with -Sharing Private for writes that stay in memory.";
+                case MemoryMapError.FileEmpty:
+                    return "Write to the file first, or map anonymous memory with -Size.";
+                case MemoryMapError.NotARegularFile when name == null:
+                    return "For memory that no file backs, use New-MemoryMap -Size.";
+                case MemoryMapError.NamedMapNotFound when name != null:
+                    return "Create it with New-MemoryMap -Name '" + name + "' -Size <bytes>, or check the name (names are case-sensitive on Linux and macOS).";
+                case MemoryMapError.NamedMapAccessDenied when data[MemoryMapErrorData.WriteRequested] is bool write:
+                    return "Objects are created for their owner only: the owner can create it with -AllowOtherUsers" + (write ? ", or open it with -Protection Read if reading is enough" : string.Empty) + ".";
+                case MemoryMapError.NamedMapSizeMismatch when name != null:
+                    long existing = (long)data[MemoryMapErrorData.ExistingSize];
+                    return "Open it with -Size " + existing + ", or without -Size to take its size; or remove it first with Remove-MemoryMap -Name '" + name + "'.";
+                case MemoryMapError.NamedMapEmpty when name != null:
+                    return "Open it with -Size <bytes> and -Protection Read,Write to set it, or remove it with Remove-MemoryMap -Name '" + name + "'.";
+                default:
+                    return null;
             }
         }
     }

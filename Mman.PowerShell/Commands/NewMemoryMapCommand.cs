@@ -245,7 +245,7 @@ namespace Mman.Commands
                     Collection<string> matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
                     if (matches.Count == 0)
                     {
-                        WriteError(MemoryMapErrorRecord.Create("FileNotFound", ErrorCategory.ObjectNotFound, "No file matches '" + path + "'.", path));
+                        WriteError(MemoryMapErrorRecord.Create(MemoryMapError.FileNotFound, "No file matches '" + path + "'.", path));
                         return null;
                     }
 
@@ -253,8 +253,7 @@ namespace Mman.Commands
                     {
                         string some = string.Join(", ", matches.Take(3)) + (matches.Count > 3 ? ", ..." : string.Empty);
                         WriteError(MemoryMapErrorRecord.Create(
-                            "PathAmbiguous",
-                            ErrorCategory.InvalidArgument,
+                            MemoryMapError.PathAmbiguous,
                             "'" + path + "' matches " + matches.Count + " files (" + some + "); a map needs exactly one. Use a more specific path, or -LiteralPath if the name contains wildcard characters.",
                             path));
                         return null;
@@ -265,19 +264,19 @@ namespace Mman.Commands
             }
             catch (ItemNotFoundException e)
             {
-                WriteError(MemoryMapErrorRecord.Create("FileNotFound", ErrorCategory.ObjectNotFound, "Cannot find the file '" + path + "' because it does not exist.", path, e));
+                WriteError(MemoryMapErrorRecord.Create(MemoryMapError.FileNotFound, "Cannot find the file '" + path + "' because it does not exist.", path, e));
                 return null;
             }
             catch (Exception e) when (e is ProviderNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is PSArgumentException || e is NotSupportedException)
             {
-                WriteError(MemoryMapErrorRecord.Create("PathNotValid", ErrorCategory.InvalidArgument, "'" + path + "' is not a valid path: " + e.Message, path, e));
+                WriteError(MemoryMapErrorRecord.Create(MemoryMapError.PathNotValid, "'" + path + "' is not a valid path: " + e.Message, path, e));
                 return null;
             }
 
             if (provider.Name != "FileSystem")
             {
                 WriteError(MemoryMapErrorRecord.Create(
-                    "PathNotFileSystem", ErrorCategory.InvalidArgument,
+                    MemoryMapError.PathNotFileSystem,
                     "'" + path + "' is on the " + provider.Name + " provider; only files on the FileSystem provider can be mapped.", path));
                 return null;
             }
@@ -285,7 +284,7 @@ namespace Mman.Commands
             if (Directory.Exists(resolved))
             {
                 WriteError(MemoryMapErrorRecord.Create(
-                    "PathIsDirectory", ErrorCategory.InvalidArgument,
+                    MemoryMapError.PathIsDirectory,
                     "'" + resolved + "' is a directory; only a file can be mapped.", resolved));
                 return null;
             }

@@ -6,17 +6,19 @@ namespace Mman.Commands
 {
     /// <summary>
     /// Reads from a map: one byte[] (default), one string (-AsString) or one typed array (-As), at one
-    /// offset or gathered from many.
+    /// offset or gathered from many; or, with -Buffer, into the caller's array.
     /// </summary>
     [Cmdlet(VerbsCommunications.Read, "MemoryMap", DefaultParameterSetName = BytesSet)]
     [OutputType(typeof(byte[]), ParameterSetName = new[] { BytesSet })]
     [OutputType(typeof(string), ParameterSetName = new[] { StringSet })]
     [OutputType(typeof(Array), ParameterSetName = new[] { TypedSet })]
+    [OutputType(typeof(int), ParameterSetName = new[] { BufferSet })]
     public sealed class ReadMemoryMapCommand : PSCmdlet
     {
         private const string BytesSet = "Bytes";
         private const string StringSet = "String";
         private const string TypedSet = "Typed";
+        private const string BufferSet = "Buffer";
 
         #region Parameters
 
@@ -57,6 +59,14 @@ namespace Mman.Commands
         [Parameter(ParameterSetName = TypedSet)]
         public SwitchParameter BigEndian { get; set; }
 
+        /// <summary>
+        /// An array to fill from -Offset, for loops that should not allocate: up to its length (or -Count)
+        /// bytes, fewer at the end of the map. The cmdlet emits the number of bytes read (0 at the end).
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = BufferSet)]
+        [AllowEmptyCollection]
+        public byte[] Buffer { get; set; }
+
         #endregion
 
         #region Overrides
@@ -67,30 +77,17 @@ namespace Mman.Commands
             MemoryMap map = InputObject;
             try
             {
-                if (ParameterSetName == TypedSet)
+                switch (ParameterSetName)
                 {
-                    WriteObject(ReadTyped(map), enumerateCollection: false);
-                    return;
-                }
-
-                // Every range is checked first, so a bad offset among several emits nothing.
-                foreach (long offset in Offset)
-                {
-                    map.CheckOffsetAndCount(offset, CountOrRest(map, offset, 1));
-                }
-
-                foreach (long offset in Offset)
-                {
-                    byte[] bytes = ReadRange(map, offset, CountOrRest(map, offset, 1));
-                    if (AsString)
-                    {
-                        WriteObject(Encoding.GetString(bytes));
-                    }
-                    else
-                    {
-                        // One byte[] as one object: enumerating it would send every byte down the pipeline.
-                        WriteObject(bytes, enumerateCollection: false);
-                    }
+                    case TypedSet:
+                        WriteObject(ReadTyped(map), enumerateCollection: false);
+                        break;
+                    case BufferSet:
+                        WriteObject(ReadIntoBuffer(map));
+                        break;
+                    default:
+                        ReadBytes(map);
+                        break;
                 }
             }
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
@@ -101,23 +98,45 @@ namespace Mman.Commands
 
         #endregion
 
+        private bool IsCountBound => MyInvocation.BoundParameters.ContainsKey(nameof(Count));
+
         private long CountOrRest(MemoryMap map, long offset, int elementSize) =>
-            MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : Math.Max(0, map.Size - offset) / elementSize;
+            IsCountBound ? Count : Math.Max(0, map.Size - offset) / elementSize;
+
+        /// <summary>One byte[] or string per offset; every range is checked first, so a bad one among several emits nothing.</summary>
+        private void ReadBytes(MemoryMap map)
+        {
+            foreach (long offset in Offset)
+            {
+                map.CheckAccess(offset, CountOrRest(map, offset, 1), MemoryProtection.Read);
+            }
+
+            foreach (long offset in Offset)
+            {
+                long count = CountOrRest(map, offset, 1);
+                byte[] bytes = count < ChunkedCopy.ProgressThreshold || count > MemoryMap.MaxReadCount
+                    ? map.Read(offset, count)
+                    : ChunkedCopy.Read(this, map, offset, count);
+                if (AsString)
+                {
+                    WriteObject(Encoding.GetString(bytes));
+                }
+                else
+                {
+                    // One byte[] as one object: enumerating it would send every byte down the pipeline.
+                    WriteObject(bytes, enumerateCollection: false);
+                }
+            }
+        }
 
         private Array ReadTyped(MemoryMap map)
         {
             int size = TypedAccess.SizeOf(As);
-            long count = Offset.Length == 1 ? CountOrRest(map, Offset[0], size)
-                : MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : 1;
-            // The range first, as for bytes: a count far beyond a small map is RangeOutsideMap.
-            long bytes = count > long.MaxValue / size ? long.MaxValue : count * size;
-            foreach (long offset in Offset)
-            {
-                map.CheckOffsetAndCount(offset, Math.Max(bytes, 0));
-            }
-
+            long count = Offset.Length == 1 ? CountOrRest(map, Offset[0], size) : IsCountBound ? Count : 1;
             if (count > int.MaxValue)
             {
+                // The range and the map's state first, as for bytes: a count far beyond a small map is RangeOutsideMap.
+                map.CheckAccess(Offset, count > long.MaxValue / size ? long.MaxValue : count * size, MemoryProtection.Read);
                 throw new MemoryMapArgumentException(
                     MemoryMapError.CountTooLarge,
                     "Count " + count + " is more elements than one array can hold; read the range in smaller pieces.",
@@ -127,19 +146,36 @@ namespace Mman.Commands
             return TypedAccess.Gather(map, As, Offset, (int)Math.Max(count, int.MinValue), BigEndian);
         }
 
-        private byte[] ReadRange(MemoryMap map, long offset, long count)
+        /// <summary>Fills -Buffer from the one offset, like Stream.Read: fewer bytes at the end of the map.</summary>
+        private int ReadIntoBuffer(MemoryMap map)
         {
-            if (count < ChunkedCopy.ProgressThreshold || count > MemoryMap.MaxReadCount)
+            if (Offset.Length != 1)
             {
-                // The core checks the range, the size and the protection in one call.
-                return map.Read(offset, count);
+                throw new MemoryMapArgumentException(
+                    MemoryMapError.BufferTakesOneOffset,
+                    "-Buffer reads at one offset, but " + Offset.Length + " were given. Call Read-MemoryMap once for each offset, or gather them without -Buffer.",
+                    nameof(Offset));
             }
 
-            // Check the whole range before allocating and copying anything.
-            map.CheckOffsetAndCount(offset, count);
-            var bytes = new byte[count];
-            ChunkedCopy.Run(this, "Read-MemoryMap: map " + map.Id, count, (done, length) => map.Read(offset + done, bytes, (int)done, length));
-            return bytes;
+            long offset = Offset[0];
+            long wanted = IsCountBound ? Count : Buffer.Length;
+            if (wanted < 0)
+            {
+                // The core's own check says what is wrong with a negative count.
+                map.CheckAccess(offset, wanted, MemoryProtection.Read);
+            }
+
+            if (wanted > Buffer.Length)
+            {
+                throw new MemoryMapArgumentException(
+                    MemoryMapError.BufferTooSmall,
+                    "-Count " + Count + " is more than the buffer holds (" + Buffer.Length + " bytes). Use a larger buffer, or a count of at most its length.",
+                    nameof(Count));
+            }
+
+            int count = (int)Math.Min(wanted, Math.Max(0, map.Size - offset));
+            map.Read(offset, Buffer, 0, count);
+            return count;
         }
     }
 }

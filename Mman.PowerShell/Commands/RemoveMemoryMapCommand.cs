@@ -37,7 +37,7 @@ namespace Mman.Commands
                     if (!MemoryMap.RemoveNamed(name))
                     {
                         WriteError(MemoryMapErrorRecord.Create(
-                            "NamedMapNotFound", ErrorCategory.ObjectNotFound,
+                            MemoryMapError.NamedMapNotFound,
                             "No shared memory named '" + name + "' exists, so there is nothing to remove." + (MemoryMap.CanRemoveNames ? string.Empty : " (On Windows the name goes by itself when its last map closes: remove it before closing the last map, or use -ErrorAction Ignore.)"),
                             name));
                     }

@@ -4,77 +4,125 @@ using System.Management.Automation;
 namespace Mman.Commands
 {
     /// <summary>
-    /// Maps a <see cref="MemoryMapValueType"/> to the core's generic typed calls. The switch is the
-    /// one place the enum meets the generic methods; everything else stays type-agnostic.
+    /// Maps a <see cref="MemoryMapValueType"/> to the core's generic typed calls. <see cref="Dispatch"/>
+    /// is the one place the enum meets the generic methods; everything else stays type-agnostic.
     /// </summary>
     internal static class TypedAccess
     {
-        internal static int SizeOf(MemoryMapValueType type)
+        /// <summary>An operation on elements of one unmanaged type, run by <see cref="Dispatch"/>.</summary>
+        private interface ITypedOperation
         {
-            switch (type)
-            {
-                case MemoryMapValueType.Byte:
-                case MemoryMapValueType.SByte:
-                    return 1;
-                case MemoryMapValueType.Int16:
-                case MemoryMapValueType.UInt16:
-                    return 2;
-                case MemoryMapValueType.Int32:
-                case MemoryMapValueType.UInt32:
-                case MemoryMapValueType.Single:
-                    return 4;
-                default:
-                    return 8;
-            }
+            object Run<T>()
+                where T : unmanaged;
         }
+
+        internal static int SizeOf(MemoryMapValueType type) => (int)Dispatch(type, new SizeOperation());
 
         internal static Type ClrType(MemoryMapValueType type) => Type.GetType("System." + type, throwOnError: true);
 
         /// <summary>Reads countPerOffset elements at each offset into one typed array.</summary>
-        internal static Array Gather(MemoryMap map, MemoryMapValueType type, long[] offsets, int countPerOffset, bool bigEndian)
-        {
-            switch (type)
-            {
-                case MemoryMapValueType.Byte: return map.Gather<byte>(offsets, countPerOffset, bigEndian);
-                case MemoryMapValueType.SByte: return map.Gather<sbyte>(offsets, countPerOffset, bigEndian);
-                case MemoryMapValueType.Int16: return map.Gather<short>(offsets, countPerOffset, bigEndian);
-                case MemoryMapValueType.UInt16: return map.Gather<ushort>(offsets, countPerOffset, bigEndian);
-                case MemoryMapValueType.Int32: return map.Gather<int>(offsets, countPerOffset, bigEndian);
-                case MemoryMapValueType.UInt32: return map.Gather<uint>(offsets, countPerOffset, bigEndian);
-                case MemoryMapValueType.Int64: return map.Gather<long>(offsets, countPerOffset, bigEndian);
-                case MemoryMapValueType.UInt64: return map.Gather<ulong>(offsets, countPerOffset, bigEndian);
-                case MemoryMapValueType.Single: return map.Gather<float>(offsets, countPerOffset, bigEndian);
-                default: return map.Gather<double>(offsets, countPerOffset, bigEndian);
-            }
-        }
+        internal static Array Gather(MemoryMap map, MemoryMapValueType type, long[] offsets, int countPerOffset, bool bigEndian) =>
+            (Array)Dispatch(type, new GatherOperation(map, offsets, countPerOffset, bigEndian));
 
         /// <summary>
-        /// Converts a scalar or array to a typed array with PowerShell's own conversions (so 1, '1' and
-        /// 1.0 all work) and writes it split evenly over the offsets.
+        /// Converts a scalar or array to an array of the type with PowerShell's own conversions (so 1, '1'
+        /// and 1.0 all work).
         /// </summary>
-        internal static int Scatter(MemoryMap map, MemoryMapValueType type, long[] offsets, object value, bool bigEndian)
+        /// <exception cref="PSInvalidCastException">A value does not convert.</exception>
+        internal static Array ConvertValues(MemoryMapValueType type, object value) => (Array)Dispatch(type, new ConvertOperation(value));
+
+        /// <summary>Throws what <see cref="Scatter"/> would throw, writing nothing.</summary>
+        internal static void CheckScatter(MemoryMap map, MemoryMapValueType type, long[] offsets, Array values) =>
+            Dispatch(type, new ScatterOperation(map, offsets, values, bigEndian: false, checkOnly: true));
+
+        /// <summary>Writes values (from <see cref="ConvertValues"/>) split evenly over the offsets.</summary>
+        internal static void Scatter(MemoryMap map, MemoryMapValueType type, long[] offsets, Array values, bool bigEndian) =>
+            Dispatch(type, new ScatterOperation(map, offsets, values, bigEndian, checkOnly: false));
+
+        private static object Dispatch(MemoryMapValueType type, ITypedOperation operation)
         {
             switch (type)
             {
-                case MemoryMapValueType.Byte: return Scatter<byte>(map, offsets, value, bigEndian);
-                case MemoryMapValueType.SByte: return Scatter<sbyte>(map, offsets, value, bigEndian);
-                case MemoryMapValueType.Int16: return Scatter<short>(map, offsets, value, bigEndian);
-                case MemoryMapValueType.UInt16: return Scatter<ushort>(map, offsets, value, bigEndian);
-                case MemoryMapValueType.Int32: return Scatter<int>(map, offsets, value, bigEndian);
-                case MemoryMapValueType.UInt32: return Scatter<uint>(map, offsets, value, bigEndian);
-                case MemoryMapValueType.Int64: return Scatter<long>(map, offsets, value, bigEndian);
-                case MemoryMapValueType.UInt64: return Scatter<ulong>(map, offsets, value, bigEndian);
-                case MemoryMapValueType.Single: return Scatter<float>(map, offsets, value, bigEndian);
-                default: return Scatter<double>(map, offsets, value, bigEndian);
+                case MemoryMapValueType.Byte: return operation.Run<byte>();
+                case MemoryMapValueType.SByte: return operation.Run<sbyte>();
+                case MemoryMapValueType.Int16: return operation.Run<short>();
+                case MemoryMapValueType.UInt16: return operation.Run<ushort>();
+                case MemoryMapValueType.Int32: return operation.Run<int>();
+                case MemoryMapValueType.UInt32: return operation.Run<uint>();
+                case MemoryMapValueType.Int64: return operation.Run<long>();
+                case MemoryMapValueType.UInt64: return operation.Run<ulong>();
+                case MemoryMapValueType.Single: return operation.Run<float>();
+                case MemoryMapValueType.Double: return operation.Run<double>();
+                default: throw new ArgumentOutOfRangeException(nameof(type), type, "Not an element type.");
             }
         }
 
-        private static int Scatter<T>(MemoryMap map, long[] offsets, object value, bool bigEndian)
-            where T : unmanaged
+        private sealed class SizeOperation : ITypedOperation
         {
-            T[] values = value as T[] ?? LanguagePrimitives.ConvertTo<T[]>(value);
-            map.Scatter(offsets, values, bigEndian);
-            return values.Length;
+            public unsafe object Run<T>()
+                where T : unmanaged => sizeof(T);
+        }
+
+        private sealed class GatherOperation : ITypedOperation
+        {
+            private readonly MemoryMap _map;
+            private readonly long[] _offsets;
+            private readonly int _countPerOffset;
+            private readonly bool _bigEndian;
+
+            internal GatherOperation(MemoryMap map, long[] offsets, int countPerOffset, bool bigEndian)
+            {
+                _map = map;
+                _offsets = offsets;
+                _countPerOffset = countPerOffset;
+                _bigEndian = bigEndian;
+            }
+
+            public object Run<T>()
+                where T : unmanaged => _map.Gather<T>(_offsets, _countPerOffset, _bigEndian);
+        }
+
+        private sealed class ConvertOperation : ITypedOperation
+        {
+            private readonly object _value;
+
+            internal ConvertOperation(object value) => _value = value;
+
+            public object Run<T>()
+                where T : unmanaged => _value as T[] ?? LanguagePrimitives.ConvertTo<T[]>(_value);
+        }
+
+        private sealed class ScatterOperation : ITypedOperation
+        {
+            private readonly MemoryMap _map;
+            private readonly long[] _offsets;
+            private readonly Array _values;
+            private readonly bool _bigEndian;
+            private readonly bool _checkOnly;
+
+            internal ScatterOperation(MemoryMap map, long[] offsets, Array values, bool bigEndian, bool checkOnly)
+            {
+                _map = map;
+                _offsets = offsets;
+                _values = values;
+                _bigEndian = bigEndian;
+                _checkOnly = checkOnly;
+            }
+
+            public object Run<T>()
+                where T : unmanaged
+            {
+                if (_checkOnly)
+                {
+                    _map.CheckScatter(_offsets, (T[])_values);
+                }
+                else
+                {
+                    _map.Scatter(_offsets, (T[])_values, _bigEndian);
+                }
+
+                return null;
+            }
         }
     }
 }

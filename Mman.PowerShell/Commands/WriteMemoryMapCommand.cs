@@ -68,26 +68,33 @@ namespace Mman.Commands
 
         #region Overrides
 
-        /// <summary>Writes into each map.</summary>
+        /// <summary>Writes into each map: everything is checked first, then ShouldProcess, then the write.</summary>
         protected override void ProcessRecord()
         {
             MemoryMap map = InputObject;
             string where = Offset.Length == 1 ? "at offset " + Offset[0] : "at " + Offset.Length + " offsets";
-            byte[] bytes = ParameterSetName == ValueSet ? null : Bytes();
-            string what = bytes == null ? "Write values as " + As : "Write " + bytes.Length + " bytes";
-            if (!ShouldProcess(map.ToString(), what + " " + where))
-            {
-                return;
-            }
-
             try
             {
                 if (ParameterSetName == ValueSet)
                 {
-                    TypedAccess.Scatter(map, As, Offset, Value, BigEndian);
+                    Array values = TypedAccess.ConvertValues(As, Value);
+                    TypedAccess.CheckScatter(map, As, Offset, values);
+                    if (!ShouldProcess(map.ToString(), "Write " + values.Length + " values as " + As + " " + where))
+                    {
+                        return;
+                    }
+
+                    TypedAccess.Scatter(map, As, Offset, values, BigEndian);
                 }
                 else
                 {
+                    byte[] bytes = ParameterSetName == TextSet ? Encoding.GetBytes(Text) : Data;
+                    map.CheckAccess(Offset, bytes.Length, MemoryProtection.Write);
+                    if (!ShouldProcess(map.ToString(), "Write " + bytes.Length + " bytes " + where))
+                    {
+                        return;
+                    }
+
                     WriteBytes(map, bytes);
                 }
 
@@ -104,26 +111,19 @@ namespace Mman.Commands
 
         #endregion
 
-        private byte[] Bytes() => ParameterSetName == TextSet ? Encoding.GetBytes(Text) : Data;
-
         private void WriteBytes(MemoryMap map, byte[] bytes)
         {
-            // Check every range before writing anything, so a failure leaves the map as it was.
-            foreach (long offset in Offset)
+            if (bytes.Length < ChunkedCopy.ProgressThreshold)
             {
-                map.CheckOffsetAndCount(offset, bytes.Length);
+                // One core call for every offset: all of them are written, or none.
+                map.Write(Offset, bytes);
+                return;
             }
 
+            // Large data in chunks, with progress and Ctrl+C between them (a stop leaves the chunks written so far).
             foreach (long offset in Offset)
             {
-                if (bytes.Length < ChunkedCopy.ProgressThreshold)
-                {
-                    map.Write(offset, bytes);
-                }
-                else
-                {
-                    ChunkedCopy.Run(this, "Write-MemoryMap: map " + map.Id, bytes.Length, (done, length) => map.Write(offset + done, bytes, (int)done, length));
-                }
+                ChunkedCopy.Run(this, "Write-MemoryMap: map " + map.Id, bytes.Length, (done, length) => map.Write(offset + done, bytes, (int)done, length));
             }
         }
     }

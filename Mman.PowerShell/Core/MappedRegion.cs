@@ -5,17 +5,24 @@ namespace Mman
 {
     /// <summary>
     /// One OS mapping and what every map over it shares: the map that created it and the views into
-    /// it use one lock, one page-protection table and one backing file, so that a protection change
-    /// or a close through any of them is seen by all before memory is touched.
+    /// it use one lock, one page-protection table, one backing object and one copier, so that a
+    /// protection change or a close through any of them is seen by all before memory is touched.
     /// </summary>
     internal sealed class MappedRegion
     {
-        internal MappedRegion(MappingHandle mapping, MemoryProtection protection, FileStream file, bool ownsFile, bool fileWritable)
+        /// <param name="mapping">The OS mapping.</param>
+        /// <param name="protection">The protection every page starts with.</param>
+        /// <param name="backing">The file, or the shared-memory object as a file, behind the mapping; null for memory without one.</param>
+        /// <param name="ownsBacking">Whether closing the mapping closes <paramref name="backing"/>.</param>
+        /// <param name="backingWritable">Whether <paramref name="backing"/> was opened for writing.</param>
+        internal MappedRegion(MappingHandle mapping, MemoryProtection protection, FileStream backing, bool ownsBacking, bool backingWritable)
         {
             Mapping = mapping;
-            File = file;
-            OwnsFile = ownsFile;
-            FileWritable = fileWritable;
+            Backing = backing;
+            OwnsBacking = ownsBacking;
+            BackingWritable = backingWritable;
+            BackingCanShrink = backing != null && NativeMapper.Current.MappedObjectsCanShrink;
+            Copier = BackingCanShrink ? NativeMapper.Current.FaultSafeCopier : MappedMemoryCopier.Plain;
             long pageSize = NativeMapper.Current.PageSize;
             Pages = new PageProtections((mapping.Length + pageSize - 1) / pageSize, protection);
         }
@@ -32,15 +39,26 @@ namespace Mman
         internal volatile PageProtections Pages;
 
         /// <summary>
-        /// The file (or, on Linux, the shared-memory object) behind the mapping, whose length is checked
-        /// before each access; null where nothing can shrink under the map.
+        /// The file behind the mapping, or on Linux the shared-memory object opened as one: what a sync
+        /// flushes and whose length is checked before access. Null for anonymous memory, and for named
+        /// memory where nothing can shrink it (macOS, Windows).
         /// </summary>
-        internal FileStream File { get; }
+        internal FileStream Backing { get; }
 
-        internal bool OwnsFile { get; }
+        internal bool OwnsBacking { get; }
 
         /// <summary>Whether the backing object was opened for writing, which a shared writable map needs.</summary>
-        internal bool FileWritable { get; }
+        internal bool BackingWritable { get; }
+
+        /// <summary>
+        /// Whether another process can shrink the backing object while it is mapped (a file or Linux
+        /// shared memory on POSIX; Windows refuses). Touching a page past its end would then raise
+        /// SIGBUS, so its length is checked before every access and the copy must be fault-safe.
+        /// </summary>
+        internal bool BackingCanShrink { get; }
+
+        /// <summary>How bytes move in and out of the mapping, chosen once from <see cref="BackingCanShrink"/>.</summary>
+        internal MappedMemoryCopier Copier { get; }
 
         /// <summary>Set once, under the exclusive lock, when the mapping is unmapped.</summary>
         internal volatile bool Closed;

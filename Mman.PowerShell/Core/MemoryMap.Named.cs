@@ -38,7 +38,7 @@ namespace Mman
             }
 
             NamedMapping mapping = NativeMapper.Current.MapNamed(objectName, name, size, protection, sharing, allowOtherUsers);
-            var region = new MappedRegion(new MappingHandle(mapping.Address, mapping.Length, mapping.Section), protection, mapping.Backing, ownsFile: mapping.Backing != null, fileWritable: mapping.Writable);
+            var region = new MappedRegion(new MappingHandle(mapping.Address, mapping.Length, mapping.Section), protection, mapping.Backing, ownsBacking: mapping.Backing != null, backingWritable: mapping.Writable);
             return new MemoryMap(region, 0, mapping.Length, MemoryMapKind.Named, null, name, 0, sharing);
         }
 

@@ -22,8 +22,6 @@ namespace Mman
         /// <summary>The largest byte array .NET allows, the most one <see cref="Read(long, long)"/> returns.</summary>
         public const int MaxReadCount = 0x7FFFFFC7;
 
-        private const long LargeRead = 1L << 20;
-
         private const MemoryProtection AllProtection = MemoryProtection.Read | MemoryProtection.Write | MemoryProtection.Execute;
 
         private readonly MappedRegion _region;
@@ -123,7 +121,7 @@ namespace Mman
             CheckSharing(sharing);
             CheckAddressSpace(size);
             IntPtr address = NativeMapper.Current.MapAnonymous(size, protection, sharing);
-            var region = new MappedRegion(new MappingHandle(address, size), protection, file: null, ownsFile: false, fileWritable: false);
+            var region = new MappedRegion(new MappingHandle(address, size), protection, backing: null, ownsBacking: false, backingWritable: false);
             return new MemoryMap(region, 0, size, MemoryMapKind.Anonymous, null, null, 0, sharing);
         }
 
@@ -197,9 +195,9 @@ namespace Mman
         /// <exception cref="MemoryMapArgumentException">The range is outside the map or too large for one array.</exception>
         /// <exception cref="MemoryMapAccessException">The map's protection does not include Read.</exception>
         /// <exception cref="MemoryMapException">The file has been truncated below the range.</exception>
-        public unsafe byte[] Read(long offset, long count)
+        public byte[] Read(long offset, long count)
         {
-            CheckOffsetAndCount(offset, count);
+            CheckRange(offset, count);
             if (count > MaxReadCount)
             {
                 throw new MemoryMapArgumentException(
@@ -208,52 +206,20 @@ namespace Mman
                     nameof(count));
             }
 
-            if (count >= LargeRead)
-            {
-                // Refuse a closed, unreadable or truncated map before allocating a large array for it.
-                _region.Lock.EnterReadLock();
-                try
-                {
-                    Enter(offset, count, MemoryProtection.Read);
-                }
-                finally
-                {
-                    _region.Lock.ExitReadLock();
-                }
-            }
-
-            var buffer = new byte[count];
+            // Refuse a closed, unreadable or truncated map before allocating an array for it.
+            CheckAccess(offset, count, MemoryProtection.Read);
+            byte[] buffer = NewArray<byte>(count);
             Read(offset, buffer, 0, (int)count);
             return buffer;
         }
 
-        /// <summary>Reads from <paramref name="offset"/> into <paramref name="buffer"/>.</summary>
+        /// <summary>Reads <paramref name="count"/> bytes from <paramref name="offset"/> into <paramref name="buffer"/> at <paramref name="index"/>.</summary>
         public unsafe void Read(long offset, byte[] buffer, int index, int count)
         {
             CheckBuffer(buffer, nameof(buffer), index, count);
-            CheckOffsetAndCount(offset, count);
-            _region.Lock.EnterReadLock();
-            try
+            fixed (byte* destination = buffer)
             {
-                byte* source = Enter(offset, count, MemoryProtection.Read);
-                if (count > 0)
-                {
-                    fixed (byte* destination = buffer)
-                    {
-                        if (_region.File == null)
-                        {
-                            Buffer.MemoryCopy(source, destination + index, count, count);
-                        }
-                        else if (!NativeMapper.Current.CopyFromFileMap(source, destination + index, count))
-                        {
-                            throw Truncated(offset, count);
-                        }
-                    }
-                }
-            }
-            finally
-            {
-                _region.Lock.ExitReadLock();
+                Copy(new ReadOnlySpan<long>(&offset, 1), count, destination + index, count, MemoryProtection.Read);
             }
         }
 
@@ -265,31 +231,30 @@ namespace Mman
         public unsafe int Write(long offset, byte[] data, int index, int count)
         {
             CheckBuffer(data, nameof(data), index, count);
-            CheckOffsetAndCount(offset, count);
-            _region.Lock.EnterReadLock();
-            try
+            fixed (byte* source = data)
             {
-                byte* destination = Enter(offset, count, MemoryProtection.Write);
-                if (count > 0)
-                {
-                    fixed (byte* source = data)
-                    {
-                        if (_region.File == null)
-                        {
-                            Buffer.MemoryCopy(source + index, destination, count, count);
-                        }
-                        else if (!NativeMapper.Current.CopyToFileMap(source + index, destination, count))
-                        {
-                            throw Truncated(offset, count);
-                        }
-                    }
-                }
-
-                return count;
+                Copy(new ReadOnlySpan<long>(&offset, 1), count, source + index, count, MemoryProtection.Write);
             }
-            finally
+
+            return count;
+        }
+
+        /// <summary>
+        /// Writes all of <paramref name="data"/> at each of <paramref name="offsets"/>. Every range is
+        /// checked first: when one cannot be written, nothing is.
+        /// </summary>
+        public unsafe void Write(long[] offsets, byte[] data)
+        {
+            if (offsets == null)
             {
-                _region.Lock.ExitReadLock();
+                throw new ArgumentNullException(nameof(offsets));
+            }
+
+            CheckBuffer(data, nameof(data), 0, data?.Length ?? 0);
+            fixed (byte* source = data)
+            {
+                // A step of 0: the same bytes go to every offset.
+                Copy(new ReadOnlySpan<long>(offsets), data.Length, source, 0, MemoryProtection.Write);
             }
         }
 
@@ -307,12 +272,15 @@ namespace Mman
             try
             {
                 ThrowIfClosed();
-                if (Kind != MemoryMapKind.Anonymous && Sharing == MapSharing.Shared && !_region.FileWritable && (protection & MemoryProtection.Write) != 0)
+                if (Kind != MemoryMapKind.Anonymous && Sharing == MapSharing.Shared && !_region.BackingWritable && (protection & MemoryProtection.Write) != 0)
                 {
                     // The OS would refuse too (EACCES, ERROR_ACCESS_DENIED); saying why is more useful.
                     throw new MemoryMapException(
                         MemoryMapError.ProtectionDenied,
-                        "Protection " + protection + " is not possible for map " + Id + ": " + Describe() + " was opened read-only because the map was created without Write. Create the map with -Protection Read,Write to write to it, or with -Sharing Private for writes that stay in memory.");
+                        "Protection " + protection + " is not possible for map " + Id + ": " + Describe() + " was opened read-only because the map was created without Write.")
+                    {
+                        Data = { [MemoryMapErrorData.BackingReadOnly] = true },
+                    };
                 }
 
                 PageSpan(0, Size, out long firstPage, out long endPage);
@@ -344,20 +312,19 @@ namespace Mman
         /// </summary>
         public unsafe void Sync(long offset, long count, bool async = false, bool invalidate = false)
         {
-            CheckOffsetAndCount(offset, count);
             _region.Lock.EnterReadLock();
             try
             {
-                byte* start = Enter(offset, count, MemoryProtection.None);
+                Admit(new ReadOnlySpan<long>(&offset, 1), count, MemoryProtection.None);
                 if (count == 0)
                 {
                     return;
                 }
 
                 // msync wants a page-aligned address: widen the range down to its first page.
-                long first = (long)start;
+                long first = (long)(Start + offset);
                 long pageStart = first - (first % NativeMapper.Current.PageSize);
-                NativeMapper.Current.Flush(new IntPtr(pageStart), first + count - pageStart, _region.File, _region.FileWritable, async, invalidate);
+                NativeMapper.Current.Flush(new IntPtr(pageStart), first + count - pageStart, _region.Backing, _region.BackingWritable, async, invalidate);
             }
             finally
             {
@@ -392,9 +359,9 @@ namespace Mman
                 _region.Lock.ExitWriteLock();
             }
 
-            if (Parent == null && _region.OwnsFile)
+            if (Parent == null && _region.OwnsBacking)
             {
-                _region.File?.Dispose();
+                _region.Backing?.Dispose();
             }
 
             foreach (int id in closed)
@@ -417,92 +384,8 @@ namespace Mman
                 Sharing,
                 IsValid ? string.Empty : ", closed");
 
-        /// <summary>
-        /// Everything an access must pass before memory is touched, under the shared lock: the map is
-        /// open, the protection allows it, and the file still covers the range. Returns the address of
-        /// <paramref name="offset"/>.
-        /// </summary>
-        private unsafe byte* Enter(long offset, long count, MemoryProtection needed)
-        {
-            ThrowIfClosed();
-            CheckAccess(offset, count, needed);
-
-            // Touching a page past the end of a file raises SIGBUS, so check the file's length first.
-            // (Another process can still truncate it between this check and the copy: on Linux the
-            // copy itself then fails safely, see NativeMapper.CopyFromFileMap.)
-            if (_region.File != null && count > 0 && _backingOffset + offset + count > _region.File.Length)
-            {
-                throw Truncated(offset, count);
-            }
-
-            return (byte*)_region.Mapping.DangerousGetHandle() + _start + offset;
-        }
-
-        /// <summary>Throws unless every page of the range allows the access.</summary>
-        private void CheckAccess(long offset, long count, MemoryProtection needed)
-        {
-            MemoryProtection current = ProtectionOf(offset, count);
-            if ((needed & ~current & (MemoryProtection.Read | MemoryProtection.Write)) == 0)
-            {
-                return;
-            }
-
-            // Name the bytes only when the map's pages differ, so the common message stays short.
-            string which = _region.Pages.IsUniform || count == 0
-                ? "its protection is " + current
-                : string.Format(CultureInfo.InvariantCulture, "bytes {0}..{1} of map {2} have protection {3}", offset, offset + Math.Max(count, 1) - 1, Id, current);
-            throw (needed & MemoryProtection.Read) != 0 && (current & MemoryProtection.Read) == 0
-                ? new MemoryMapAccessException(MemoryMapError.MapNotReadable, "Mapping is not readable: " + which + ". Add Read with Set-MemoryMapProtection first.")
-                : new MemoryMapAccessException(MemoryMapError.MapNotWritable, "Mapping is not writable: " + which + ". Add Write with Set-MemoryMapProtection first.");
-        }
-
-        /// <summary>What every page under bytes offset..offset + count - 1 allows (for count 0, the whole map).</summary>
-        internal MemoryProtection ProtectionOf(long offset, long count)
-        {
-            if (count == 0)
-            {
-                offset = 0;
-                count = Size;
-            }
-
-            PageSpan(offset, count, out long firstPage, out long endPage);
-            return _region.Pages.Common(firstPage, endPage);
-        }
-
-        /// <summary>The pages of the OS mapping that hold bytes offset..offset + count - 1 of this map.</summary>
-        private void PageSpan(long offset, long count, out long firstPage, out long endPage)
-        {
-            long pageSize = NativeMapper.Current.PageSize;
-            firstPage = (_start + offset) / pageSize;
-            endPage = (_start + offset + count + pageSize - 1) / pageSize;
-        }
-
         /// <summary>"the file '/x'" or "shared memory 'x'", for messages.</summary>
         private string Describe() => Kind == MemoryMapKind.Named ? "shared memory '" + Name + "'" : "the file '" + Path + "'";
-
-        private MemoryMapException Truncated(long offset, long count)
-        {
-            long length = _region.File.Length;
-            string format = Kind == MemoryMapKind.Named
-                ? "Shared memory '{0}' is now {1} bytes (another process shrank it); the map covers its offsets {2}..{3}, and offset {4} with count {5} reaches past its end. Use the first {6} bytes of the map, or close it and map it again."
-                : "The file '{0}' is now {1} bytes; the map covers file offsets {2}..{3}, and offset {4} with count {5} reaches past the file's end. Use the first {6} bytes of the map, or close it and map the file again.";
-            return new MemoryMapException(
-                MemoryMapError.FileTruncated,
-                string.Format(
-                    CultureInfo.InvariantCulture, format, Kind == MemoryMapKind.Named ? Name : Path, length,
-                    _backingOffset, _backingOffset + Size - 1, offset, count, Math.Max(0, length - _backingOffset)));
-        }
-
-        private void ThrowIfClosed()
-        {
-            if (_closed || _region.Closed)
-            {
-                string why = _closedWithParent != 0
-                    ? " was closed with map " + _closedWithParent.ToString(CultureInfo.InvariantCulture) + ", which it is a view of. Views live only as long as their parent"
-                    : " was closed";
-                throw new ObjectDisposedException(null, "Mapping is closed: map " + Id + why + ". Create a new map with New-MemoryMap.");
-            }
-        }
 
         /// <summary>Marks this map and its views, and theirs, closed; under the region's exclusive lock.</summary>
         private void CloseWithViews(List<int> closed)
@@ -519,29 +402,6 @@ namespace Mman
             }
 
             _views.Clear();
-        }
-
-        /// <summary>Throws unless offset and count describe a range inside the map.</summary>
-        internal void CheckOffsetAndCount(long offset, long count)
-        {
-            if (offset < 0)
-            {
-                throw new MemoryMapArgumentException(MemoryMapError.OffsetNegative, "Offset must not be negative, got " + offset.ToString(CultureInfo.InvariantCulture), nameof(offset));
-            }
-
-            if (count < 0)
-            {
-                throw new MemoryMapArgumentException(MemoryMapError.CountNegative, "Count must not be negative, got " + count.ToString(CultureInfo.InvariantCulture), nameof(count));
-            }
-
-            // Written so that no sum can overflow: offset <= Size, then count <= Size - offset.
-            if (offset > Size || count > Size - offset)
-            {
-                throw new MemoryMapArgumentException(
-                    MemoryMapError.RangeOutsideMap,
-                    string.Format(CultureInfo.InvariantCulture, "Offset {0} and count {1} are outside the map: it is {2} bytes, so offset + count must be at most {2}.", offset, count, Size),
-                    nameof(offset));
-            }
         }
 
         private static void CheckBuffer(byte[] buffer, string name, int index, int count)
@@ -585,7 +445,7 @@ namespace Mman
             {
                 throw new MemoryMapArgumentException(
                     MemoryMapError.WriteExecuteRefused,
-                    "Protection " + protection + " is writable and executable at once, which hardened systems forbid (W^X) and attackers exploit. Write with Read,Write, then switch to Read,Execute with Set-MemoryMapProtection; or pass -AllowWriteExecute if both at once are really needed.",
+                    "Protection " + protection + " is writable and executable at once, which hardened systems forbid (W^X) and attackers exploit.",
                     nameof(protection));
             }
         }
@@ -621,7 +481,7 @@ namespace Mman
             long fileLength = file.Length;
             if (fileLength == 0)
             {
-                throw new MemoryMapArgumentException(MemoryMapError.FileEmpty, "The file '" + path + "' is empty (0 bytes); a map needs at least one byte. Write to the file first, or map anonymous memory with -Size.", "path");
+                throw new MemoryMapArgumentException(MemoryMapError.FileEmpty, "The file '" + path + "' is empty (0 bytes); a map needs at least one byte.", "path");
             }
 
             if (offset >= fileLength)

@@ -36,6 +36,7 @@ namespace Mman
         /// <summary>A read asks for more bytes than one .NET array can hold.</summary>
         CountTooLarge,
 
+
         /// <summary>A size cannot be mapped by this process (larger than its address space).</summary>
         SizeTooLarge,
 
@@ -86,5 +87,50 @@ namespace Mman
 
         /// <summary>Another operating-system call failed; the exception carries its error number and name.</summary>
         NativeError,
+
+        // The ids below are reported by the cmdlets themselves, about their own parameters and paths, or
+        // for .NET exceptions; the core's methods throw those exceptions, not these ids.
+
+        /// <summary>The map, or the map it is a view of, has been closed (an ObjectDisposedException).</summary>
+        MapClosed,
+
+        /// <summary>No open map has the Id or name given.</summary>
+        MapNotFound,
+
+        /// <summary>The file does not exist, or a wildcard path matches no file.</summary>
+        FileNotFound,
+
+        /// <summary>A wildcard path matches more than one file.</summary>
+        PathAmbiguous,
+
+        /// <summary>The path is a directory.</summary>
+        PathIsDirectory,
+
+        /// <summary>The path is on a provider other than the FileSystem.</summary>
+        PathNotFileSystem,
+
+        /// <summary>The path cannot be parsed, or names a drive that does not exist.</summary>
+        PathNotValid,
+
+        /// <summary>The file cannot be opened with the access the map needs.</summary>
+        FileAccessDenied,
+
+        /// <summary>The file cannot be opened for another reason, such as a sharing violation.</summary>
+        FileOpenFailed,
+
+        /// <summary>A value cannot be converted to the element type asked for.</summary>
+        ValueNotConvertible,
+
+        /// <summary>A read into a caller's buffer asks for more bytes than the buffer holds.</summary>
+        BufferTooSmall,
+
+        /// <summary>A read into a caller's buffer was given more than one offset.</summary>
+        BufferTakesOneOffset,
+
+        /// <summary>Another argument error.</summary>
+        InvalidArgument,
+
+        /// <summary>An unexpected failure; the exception says what happened.</summary>
+        UnexpectedError,
     }
 }

@@ -4,6 +4,25 @@ using System.IO;
 namespace Mman
 {
     /// <summary>
+    /// Keys of facts that some exceptions of a memory map carry in their <see cref="Exception.Data"/>,
+    /// for callers that explain the failure further (the cmdlets add PowerShell advice from them).
+    /// </summary>
+    public static class MemoryMapErrorData
+    {
+        /// <summary>The name (a string) of the shared memory the failure is about.</summary>
+        public const string SharedMemoryName = "SharedMemoryName";
+
+        /// <summary>The size in bytes (a long) of the shared memory that exists, for NamedMapSizeMismatch.</summary>
+        public const string ExistingSize = "ExistingSize";
+
+        /// <summary>True (a bool) when write access was asked for, for NamedMapAccessDenied.</summary>
+        public const string WriteRequested = "WriteRequested";
+
+        /// <summary>True (a bool) when the file or shared memory behind a map was opened read-only, for ProtectionDenied.</summary>
+        public const string BackingReadOnly = "BackingReadOnly";
+    }
+
+    /// <summary>
     /// An operating-system or file-state failure of a memory map. Carries the OS error number
     /// (errno on Linux and macOS, the Win32 error code on Windows) and its symbolic name.
     /// </summary>

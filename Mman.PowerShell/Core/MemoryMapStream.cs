@@ -11,7 +11,7 @@ namespace Mman
         /// </summary>
         public MemoryMapStream CreateStream(long offset, long count, bool writable = false)
         {
-            CheckOffsetAndCount(offset, count);
+            CheckRange(offset, count);
             ThrowIfClosed();
             return new MemoryMapStream(this, offset, count, writable);
         }

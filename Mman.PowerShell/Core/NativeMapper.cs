@@ -60,44 +60,17 @@ namespace Mman
         internal abstract void Flush(IntPtr address, long length, FileStream file, bool fileWritable, bool async, bool invalidate);
 
         /// <summary>
-        /// Copies out of file-backed mapped memory. Returns false, instead of faulting, where the OS can
-        /// report that a page is gone (the file was truncated); by default a plain memory copy, used
-        /// where no such call exists (macOS) or no truncation can happen (Windows refuses to truncate
-        /// a mapped file).
+        /// Whether another process can shrink a file or shared-memory object while it is mapped. POSIX
+        /// allows it (touching a page past the new end raises SIGBUS); Windows refuses to truncate a
+        /// file or section with a mapped view (ERROR_USER_MAPPED_FILE).
         /// </summary>
-        internal virtual unsafe bool CopyFromFileMap(byte* mapped, byte* destination, long count)
-        {
-            Buffer.MemoryCopy(mapped, destination, count, count);
-            return true;
-        }
-
-        /// <summary>Copies into file-backed mapped memory; the counterpart of <see cref="CopyFromFileMap"/>.</summary>
-        internal virtual unsafe bool CopyToFileMap(byte* source, byte* mapped, long count)
-        {
-            Buffer.MemoryCopy(source, mapped, count, count);
-            return true;
-        }
+        internal abstract bool MappedObjectsCanShrink { get; }
 
         /// <summary>
-        /// Copies <paramref name="bytesEach"/> bytes from each of <paramref name="sources"/> (file-backed
-        /// mapped memory) to consecutive places from <paramref name="destination"/>; with <paramref name="toMap"/>
-        /// the other way round. Returns false where a page is gone, as <see cref="CopyFromFileMap"/> does.
+        /// The copier for memory that can shrink under the map: one that fails instead of faulting where
+        /// the system offers a way (Linux), otherwise the plain copy, guarded by the length check alone.
         /// </summary>
-        internal virtual unsafe bool CopyManyFileMap(byte*[] sources, long bytesEach, byte* destination, bool toMap)
-        {
-            for (int i = 0; i < sources.Length; i++, destination += bytesEach)
-            {
-                bool copied = toMap
-                    ? CopyToFileMap(destination, sources[i], bytesEach)
-                    : CopyFromFileMap(sources[i], destination, bytesEach);
-                if (!copied)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        internal abstract MappedMemoryCopier FaultSafeCopier { get; }
 
         /// <summary>The symbolic name and text of an OS error number.</summary>
         internal abstract string DescribeError(int code, out string name);
@@ -116,17 +89,34 @@ namespace Mman
         }
 
         /// <summary>The errors of opening a shared-memory object that users can act on.</summary>
-        protected static MemoryMapException NamedNotFound(string name) => new MemoryMapException(
-            MemoryMapError.NamedMapNotFound,
-            "No shared memory named '" + name + "' exists. Create it with New-MemoryMap -Name '" + name + "' -Size <bytes>, or check the name (names are case-sensitive on Linux and macOS).");
+        protected static MemoryMapException NamedNotFound(string name) => Named(
+            new MemoryMapException(MemoryMapError.NamedMapNotFound, "No shared memory named '" + name + "' exists."), name);
 
-        protected static MemoryMapException NamedAccessDenied(string name, bool write, string how) => new MemoryMapException(
-            MemoryMapError.NamedMapAccessDenied,
-            "Shared memory '" + name + "' exists, but this user may not " + how + " it" + (write ? " for writing" : string.Empty) + ". Objects are created for their owner only: the owner can create it with -AllowOtherUsers" + (write ? ", or open it with -Protection Read if reading is enough" : string.Empty) + ".");
+        protected static MemoryMapException NamedAccessDenied(string name, bool write, string how)
+        {
+            var exception = new MemoryMapException(
+                MemoryMapError.NamedMapAccessDenied,
+                "Shared memory '" + name + "' exists, but this user may not " + how + " it" + (write ? " for writing" : string.Empty) + ".");
+            exception.Data[MemoryMapErrorData.WriteRequested] = write;
+            return Named(exception, name);
+        }
 
-        protected static MemoryMapException NamedSizeMismatch(string name, long size, long actual) => new MemoryMapException(
-            MemoryMapError.NamedMapSizeMismatch,
-            "Shared memory '" + name + "' already exists with " + actual + " bytes, not " + size + ". Open it with -Size " + actual + ", or without -Size to take its size; or remove it first with Remove-MemoryMap -Name '" + name + "'.");
+        protected static MemoryMapException NamedSizeMismatch(string name, long size, long actual)
+        {
+            var exception = new MemoryMapException(
+                MemoryMapError.NamedMapSizeMismatch,
+                "Shared memory '" + name + "' already exists with " + actual + " bytes, not " + size + ".");
+            exception.Data[MemoryMapErrorData.ExistingSize] = actual;
+            return Named(exception, name);
+        }
+
+        /// <summary>Records which shared memory an exception is about, for the cmdlets' advice.</summary>
+        protected static T Named<T>(T exception, string name)
+            where T : Exception
+        {
+            exception.Data[MemoryMapErrorData.SharedMemoryName] = name;
+            return exception;
+        }
 
         private static NativeMapper Create()
         {

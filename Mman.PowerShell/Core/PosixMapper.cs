@@ -30,10 +30,6 @@ namespace Mman
         private readonly int _msInvalidate;
         private readonly Dictionary<int, string> _errnoNames;
 
-        // process_vm_readv/writev; off on macOS, and turned off if a seccomp filter refuses them.
-        private volatile bool _faultSafeCopy;
-        private readonly int _pid;
-
         private readonly bool _isMacOS;
 
         private PosixMapper(bool isMacOS, int mapAnonymous, int msAsync, int msSync, int msInvalidate, int oCreat, int oExcl, int oNonblock, Dictionary<int, string> errnoNames)
@@ -43,9 +39,6 @@ namespace Mman
             _oExcl = oExcl;
             _isMacOS = isMacOS;
 
-            // process_vm_readv/writev exist on Linux only.
-            _faultSafeCopy = !isMacOS;
-            _pid = isMacOS ? 0 : Interop.Libc.getpid();
             _mapAnonymous = mapAnonymous;
             _msAsync = msAsync;
             _msSync = msSync;
@@ -85,6 +78,11 @@ namespace Mman
 
         internal override long OffsetAlignment => Environment.SystemPageSize;
 
+        internal override bool MappedObjectsCanShrink => true;
+
+        // macOS has no call that copies from mapped memory with a fault reported as an error.
+        internal override MappedMemoryCopier FaultSafeCopier => _isMacOS ? MappedMemoryCopier.Plain : LinuxFaultSafeCopier.Instance;
+
         internal override FileStream OpenFile(string path, bool write, bool execute)
         {
             // Before opening: open() on a FIFO blocks until a writer comes, and a device has no
@@ -94,7 +92,7 @@ namespace Mman
             {
                 throw new MemoryMapArgumentException(
                     MemoryMapError.NotARegularFile,
-                    "'" + path + "' is a " + kind + ", not a regular file; only regular files can be mapped. For memory that no file backs, use New-MemoryMap -Size.",
+                    "'" + path + "' is a " + kind + ", not a regular file; only regular files can be mapped.",
                     "path");
             }
 
@@ -330,9 +328,9 @@ namespace Mman
 
             if (actual == 0)
             {
-                throw new MemoryMapException(
-                    MemoryMapError.NamedMapEmpty,
-                    "Shared memory '" + name + "' exists but has no size: the process that created it has not set one. Open it with -Size <bytes> and -Protection Read,Write to set it, or remove it with Remove-MemoryMap -Name '" + name + "'.");
+                throw Named(
+                    new MemoryMapException(MemoryMapError.NamedMapEmpty, "Shared memory '" + name + "' exists but has no size: the process that created it has not set one."),
+                    name);
             }
 
             if (size.HasValue && size.Value != actual)
@@ -375,11 +373,12 @@ namespace Mman
             return _isMacOS || (mode & Interop.Libc.S_IFMT) == Interop.Libc.S_IFREG ? size : -1;
         }
 
-        private static MemoryMapArgumentException NotSharedMemory(string name, string what) =>
+        private static MemoryMapArgumentException NotSharedMemory(string name, string what) => Named(
             new MemoryMapArgumentException(
                 MemoryMapError.NotARegularFile,
                 "'" + name + "' names " + what + " in /dev/shm, not shared memory, so it cannot be mapped. Choose another name, or remove what is there.",
-                "name");
+                "name"),
+            name);
 
         private Exception NamedFailure(string call, string name, bool write)
         {
@@ -437,87 +436,6 @@ namespace Mman
             {
                 throw Failure(MemoryMapError.NativeError, "msync");
             }
-        }
-
-        internal override unsafe bool CopyFromFileMap(byte* mapped, byte* destination, long count) =>
-            _faultSafeCopy ? CopyChecked(mapped, destination, count, toMap: false) : base.CopyFromFileMap(mapped, destination, count);
-
-        internal override unsafe bool CopyToFileMap(byte* source, byte* mapped, long count) =>
-            _faultSafeCopy ? CopyChecked(mapped, source, count, toMap: true) : base.CopyToFileMap(source, mapped, count);
-
-        /// <summary>
-        /// A gather or scatter in as few calls as the kernel allows: one buffer on our side, up to
-        /// IOV_MAX (1024) mapped ranges on the other, so 100,000 small reads are about 100 calls.
-        /// </summary>
-        internal override unsafe bool CopyManyFileMap(byte*[] sources, long bytesEach, byte* destination, bool toMap)
-        {
-            const int iovMax = 1024;
-            if (!_faultSafeCopy)
-            {
-                return base.CopyManyFileMap(sources, bytesEach, destination, toMap);
-            }
-
-            var remote = stackalloc Interop.Libc.iovec[iovMax];
-            for (int first = 0; first < sources.Length; first += iovMax)
-            {
-                int n = Math.Min(iovMax, sources.Length - first);
-                for (int i = 0; i < n; i++)
-                {
-                    remote[i].iov_base = (IntPtr)sources[first + i];
-                    remote[i].iov_len = (UIntPtr)(ulong)bytesEach;
-                }
-
-                long length = n * bytesEach;
-                var local = new Interop.Libc.iovec { iov_base = (IntPtr)(destination + (first * bytesEach)), iov_len = (UIntPtr)(ulong)length };
-                long copied = (long)(toMap
-                    ? Interop.Libc.process_vm_writev(_pid, &local, (UIntPtr)1, remote, (UIntPtr)(uint)n, UIntPtr.Zero)
-                    : Interop.Libc.process_vm_readv(_pid, &local, (UIntPtr)1, remote, (UIntPtr)(uint)n, UIntPtr.Zero));
-                if (copied != length)
-                {
-                    // A large batch may exceed the kernel's per-call limit, and a sandbox may forbid the
-                    // call: the one-range path handles both, and reports a vanished page.
-                    byte*[] rest = new byte*[sources.Length - first];
-                    Array.Copy(sources, first, rest, 0, rest.Length);
-                    return base.CopyManyFileMap(rest, bytesEach, destination + (first * bytesEach), toMap);
-                }
-            }
-
-            return true;
-        }
-
-        /// <summary>
-        /// Copies between this process's buffer and its own mapped memory through the kernel, which
-        /// answers EFAULT (or a short count) for a page past the end of a truncated file where a
-        /// plain copy would raise SIGBUS. Measured here at memcpy speed for large copies.
-        /// </summary>
-        private unsafe bool CopyChecked(byte* mapped, byte* buffer, long count, bool toMap)
-        {
-            // The kernel caps one call at about 2 GiB (MAX_RW_COUNT).
-            const long chunk = 1L << 30;
-            for (long done = 0; done < count; done += chunk)
-            {
-                long length = Math.Min(chunk, count - done);
-                var local = new Interop.Libc.iovec { iov_base = (IntPtr)(buffer + done), iov_len = (UIntPtr)(ulong)length };
-                var remote = new Interop.Libc.iovec { iov_base = (IntPtr)(mapped + done), iov_len = (UIntPtr)(ulong)length };
-                long copied = (long)(toMap
-                    ? Interop.Libc.process_vm_writev(_pid, &local, (UIntPtr)1, &remote, (UIntPtr)1, UIntPtr.Zero)
-                    : Interop.Libc.process_vm_readv(_pid, &local, (UIntPtr)1, &remote, (UIntPtr)1, UIntPtr.Zero));
-                if (copied == length)
-                {
-                    continue;
-                }
-
-                if (copied < 0 && _errnoNames.TryGetValue(Marshal.GetLastWin32Error(), out string name) && (name == "ENOSYS" || name == "EPERM"))
-                {
-                    // A sandbox forbids the calls: fall back to plain copies (and the length check alone).
-                    _faultSafeCopy = false;
-                    return toMap ? base.CopyToFileMap(buffer + done, mapped + done, count - done) : base.CopyFromFileMap(mapped + done, buffer + done, count - done);
-                }
-
-                return false;
-            }
-
-            return true;
         }
 
         internal override string DescribeError(int code, out string name)

@@ -42,6 +42,11 @@ namespace Mman
 
         internal override NamePlatform NamePlatform => NamePlatform.Windows;
 
+        // Windows refuses to shrink a file or section while a view of it is mapped.
+        internal override bool MappedObjectsCanShrink => false;
+
+        internal override MappedMemoryCopier FaultSafeCopier => MappedMemoryCopier.Plain;
+
         // The DACL of a new named section: the creating user only, or also everyone's read and write;
         // protected from inheriting anything else. {0} is the user's SID.
         private const string UserOnlySddl = "D:P(A;;GA;;;{0})";

@@ -66,21 +66,6 @@ namespace Mman
 
             [DllImport(LibraryName, EntryPoint = "stat$INODE64", SetLastError = true)]
             internal static extern unsafe int stat_x64(string path, byte* buf);
-
-            [StructLayout(LayoutKind.Sequential)]
-            internal struct iovec
-            {
-                internal IntPtr iov_base;
-                internal UIntPtr iov_len;
-            }
-
-            // Linux only. Copying with these instead of memcpy turns a fault on a mapped page into
-            // EFAULT, so a file truncated by another process mid-copy is an error, not SIGBUS.
-            [DllImport(LibraryName, SetLastError = true)]
-            internal static extern unsafe IntPtr process_vm_readv(int pid, iovec* local_iov, UIntPtr liovcnt, iovec* remote_iov, UIntPtr riovcnt, UIntPtr flags);
-
-            [DllImport(LibraryName, SetLastError = true)]
-            internal static extern unsafe IntPtr process_vm_writev(int pid, iovec* local_iov, UIntPtr liovcnt, iovec* remote_iov, UIntPtr riovcnt, UIntPtr flags);
         }
     }
 }

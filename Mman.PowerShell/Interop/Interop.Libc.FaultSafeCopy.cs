@@ -1,0 +1,59 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace Mman
+{
+    internal static partial class Interop
+    {
+        /// <summary>
+        /// Linux calls that copy to or from mapped memory through the kernel, which reports a page that
+        /// is gone (a file truncated by another process) as EFAULT or a short count where a plain copy
+        /// would raise SIGBUS. Used by <see cref="LinuxFaultSafeCopier"/>; values from the Linux UAPI
+        /// headers (asm-generic, the same on x64 and arm64).
+        /// </summary>
+        internal static partial class Libc
+        {
+            /// <summary>The most iovecs one readv/writev/process_vm_* call takes (UIO_MAXIOV).</summary>
+            internal const int IOV_MAX = 1024;
+
+            internal const int EPERM = 1;
+            internal const int EFAULT = 14;
+            internal const int ENOSYS = 38;
+
+            internal const int O_NONBLOCK = 0x800;
+            internal const int O_CLOEXEC = 0x80000;
+
+            // F_LINUX_SPECIFIC_BASE (1024) + 7 and + 8.
+            internal const int F_SETPIPE_SZ = 1031;
+            internal const int F_GETPIPE_SZ = 1032;
+
+            // The native name, as the style guide asks of interop (CS8981 warns of lower-case type names).
+#pragma warning disable CS8981
+            [StructLayout(LayoutKind.Sequential)]
+            internal struct iovec
+            {
+                internal IntPtr iov_base;
+                internal UIntPtr iov_len;
+            }
+#pragma warning restore CS8981
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern unsafe IntPtr process_vm_readv(int pid, iovec* local_iov, UIntPtr liovcnt, iovec* remote_iov, UIntPtr riovcnt, UIntPtr flags);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern unsafe IntPtr process_vm_writev(int pid, iovec* local_iov, UIntPtr liovcnt, iovec* remote_iov, UIntPtr riovcnt, UIntPtr flags);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern unsafe int pipe2(int* pipefd, int flags);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern unsafe IntPtr writev(int fd, iovec* iov, int iovcnt);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern unsafe IntPtr readv(int fd, iovec* iov, int iovcnt);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern int fcntl(int fd, int cmd, int arg);
+        }
+    }
+}
