@@ -34,6 +34,8 @@ namespace Mman
         // Pipes kept for reuse, one per thread copying at the same time; more than this are closed.
         private const int PooledPipes = 8;
 
+        private static readonly PosixConstants s_linux = PosixConstants.Linux;
+
         private readonly int _pid = getpid();
         private readonly ConcurrentBag<Pipe> _pipes = new ConcurrentBag<Pipe>();
         private volatile bool _vmCallsAllowed = true;
@@ -104,7 +106,7 @@ namespace Mman
                 if (copied < 0)
                 {
                     int errno = Marshal.GetLastWin32Error();
-                    if (errno == ENOSYS || errno == EPERM)
+                    if (errno == s_linux.ENOSYS || errno == s_linux.EPERM)
                     {
                         // A seccomp filter (some container runtimes) forbids the calls.
                         _vmCallsAllowed = false;
@@ -175,7 +177,7 @@ namespace Mman
         /// <summary>What a short or failed pipe call means: a page gone (EFAULT, short), or the route unusable.</summary>
         private Outcome Failed(long result)
         {
-            if (result >= 0 || Marshal.GetLastWin32Error() == EFAULT)
+            if (result >= 0 || Marshal.GetLastWin32Error() == s_linux.EFAULT)
             {
                 return Outcome.PageGone;
             }
@@ -192,7 +194,7 @@ namespace Mman
             }
 
             int* ends = stackalloc int[2];
-            if (pipe2(ends, O_NONBLOCK | O_CLOEXEC) != 0)
+            if (pipe2(ends, s_linux.O_NONBLOCK | s_linux.O_CLOEXEC) != 0)
             {
                 // Out of descriptors, most likely: the other route does without.
                 return null;

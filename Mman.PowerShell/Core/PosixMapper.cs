@@ -2,75 +2,35 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
+using static Mman.Interop.Libc;
 
 namespace Mman
 {
     /// <summary>
     /// mmap/munmap/mprotect/msync for Linux and macOS. The two share the calls and the PROT_* and
     /// MAP_SHARED/MAP_PRIVATE values but differ in MAP_ANONYMOUS, MS_SYNC and many errno numbers,
-    /// so each gets its own constants, taken from its own libc headers.
+    /// so each gets its own <see cref="PosixConstants"/>, taken from its own headers.
     /// </summary>
     internal sealed class PosixMapper : NativeMapper
     {
-        // Same on Linux and macOS. PROT_* equal MemoryProtection's values on purpose.
-        private const int MAP_SHARED = 0x01;
-        private const int MAP_PRIVATE = 0x02;
+        private const int OwnerOnlyMode = S_IRUSR | S_IWUSR;
+        private const int EveryoneMode = S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH;
 
-        private const int O_RDONLY = 0;
-        private const int O_RDWR = 2;
-        private const int OwnerOnlyMode = 0x180;   // 0600
-        private const int EveryoneMode = 0x1B6;    // 0666
-
-        private readonly int _mapAnonymous;
-        private readonly int _oCreat;
-        private readonly int _oExcl;
-        private readonly int _oNonblock;
-        private readonly int _msAsync;
-        private readonly int _msSync;
-        private readonly int _msInvalidate;
-        private readonly Dictionary<int, string> _errnoNames;
-
+        // The constants of this system; Linux and macOS differ in many.
+        private readonly PosixConstants _c;
         private readonly bool _isMacOS;
 
-        private PosixMapper(bool isMacOS, int mapAnonymous, int msAsync, int msSync, int msInvalidate, int oCreat, int oExcl, int oNonblock, Dictionary<int, string> errnoNames)
+        private PosixMapper(bool isMacOS)
         {
-            _oNonblock = oNonblock;
-            _oCreat = oCreat;
-            _oExcl = oExcl;
             _isMacOS = isMacOS;
-
-            _mapAnonymous = mapAnonymous;
-            _msAsync = msAsync;
-            _msSync = msSync;
-            _msInvalidate = msInvalidate;
-            _errnoNames = errnoNames;
+            _c = isMacOS ? PosixConstants.MacOS : PosixConstants.Linux;
         }
 
-        /// <summary>glibc and musl on Linux (asm-generic/mman-common.h, bits/mman-linux.h).</summary>
-        internal static PosixMapper ForLinux() => new PosixMapper(
-            isMacOS: false,
-            mapAnonymous: 0x20, msAsync: 1, msSync: 4, msInvalidate: 2, oCreat: 0x40, oExcl: 0x80, oNonblock: 0x800,
-            errnoNames: new Dictionary<int, string>
-            {
-                [1] = "EPERM", [2] = "ENOENT", [4] = "EINTR", [5] = "EIO", [6] = "ENXIO", [9] = "EBADF",
-                [11] = "EAGAIN", [12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT", [16] = "EBUSY",
-                [19] = "ENODEV", [21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE",
-                [26] = "ETXTBSY", [27] = "EFBIG", [28] = "ENOSPC", [30] = "EROFS", [75] = "EOVERFLOW",
-                [38] = "ENOSYS", [95] = "EOPNOTSUPP", [17] = "EEXIST", [36] = "ENAMETOOLONG", [20] = "ENOTDIR",
-            });
+        /// <summary>glibc and musl on Linux.</summary>
+        internal static PosixMapper ForLinux() => new PosixMapper(isMacOS: false);
 
-        /// <summary>macOS (sys/mman.h, sys/errno.h).</summary>
-        internal static PosixMapper ForMacOS() => new PosixMapper(
-            isMacOS: true,
-            mapAnonymous: 0x1000, msAsync: 1, msSync: 0x10, msInvalidate: 2, oCreat: 0x200, oExcl: 0x800, oNonblock: 0x4,
-            errnoNames: new Dictionary<int, string>
-            {
-                [1] = "EPERM", [2] = "ENOENT", [4] = "EINTR", [5] = "EIO", [6] = "ENXIO", [9] = "EBADF",
-                [12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT", [16] = "EBUSY", [19] = "ENODEV",
-                [21] = "EISDIR", [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE", [26] = "ETXTBSY",
-                [27] = "EFBIG", [28] = "ENOSPC", [30] = "EROFS", [35] = "EAGAIN", [45] = "ENOTSUP",
-                [84] = "EOVERFLOW", [17] = "EEXIST", [63] = "ENAMETOOLONG", [78] = "ENOSYS",
-            });
+        /// <summary>macOS.</summary>
+        internal static PosixMapper ForMacOS() => new PosixMapper(isMacOS: true);
 
         internal override long PageSize => Environment.SystemPageSize;
 
@@ -160,7 +120,7 @@ namespace Mman
 
         internal override IntPtr MapAnonymous(long length, MemoryProtection protection, MapSharing sharing)
         {
-            int flags = _mapAnonymous | (sharing == MapSharing.Shared ? MAP_SHARED : MAP_PRIVATE);
+            int flags = _c.MAP_ANONYMOUS | (sharing == MapSharing.Shared ? MAP_SHARED : MAP_PRIVATE);
             IntPtr address = Interop.Libc.mmap(IntPtr.Zero, (UIntPtr)(ulong)length, (int)protection, flags, -1, 0);
             if (address == Interop.Libc.MAP_FAILED)
             {
@@ -193,14 +153,14 @@ namespace Mman
             {
                 if (size.HasValue)
                 {
-                    fd = Interop.Libc.shm_open(objectName, O_RDWR | _oCreat | _oExcl, mode, _isMacOS);
+                    fd = Interop.Libc.shm_open(objectName, O_RDWR | _c.O_CREAT | _c.O_EXCL, mode, _isMacOS);
                     if (fd >= 0)
                     {
                         created = true;
                         break;
                     }
 
-                    if (ErrnoName() != "EEXIST")
+                    if (Marshal.GetLastWin32Error() != _c.EEXIST)
                     {
                         throw NamedFailure("shm_open", name, write);
                     }
@@ -208,8 +168,8 @@ namespace Mman
 
                 // Non-blocking: on Linux anyone can put a FIFO in /dev/shm, and opening one would wait
                 // for a writer forever; what was opened is checked next.
-                fd = Interop.Libc.shm_open(objectName, (write ? O_RDWR : O_RDONLY) | _oNonblock, 0, _isMacOS);
-                if (fd < 0 && !(size.HasValue && ErrnoName() == "ENOENT" && attempt < 3))
+                fd = Interop.Libc.shm_open(objectName, (write ? O_RDWR : O_RDONLY) | _c.O_NONBLOCK, 0, _isMacOS);
+                if (fd < 0 && !(size.HasValue && Marshal.GetLastWin32Error() == _c.ENOENT && attempt < 3))
                 {
                     // ENOENT with a size: removed between the two calls, so try creating it again.
                     throw NamedFailure("shm_open", name, write);
@@ -273,7 +233,7 @@ namespace Mman
                 return true;
             }
 
-            if (ErrnoName() == "ENOENT")
+            if (Marshal.GetLastWin32Error() == _c.ENOENT)
             {
                 return false;
             }
@@ -383,27 +343,29 @@ namespace Mman
         private Exception NamedFailure(string call, string name, bool write)
         {
             int code = Marshal.GetLastWin32Error();
-            _errnoNames.TryGetValue(code, out string errno);
-            switch (errno)
+            if (code == _c.ENOENT)
             {
-                case "ENOENT":
-                    return NamedNotFound(name);
-                case "EACCES":
-                case "EPERM":
-                    return NamedAccessDenied(name, write, call == "shm_unlink" ? "remove" : "open");
-                case "EINVAL" when !_isMacOS:
-                case "EISDIR":
-                    // glibc's shm_open turns EISDIR into EINVAL; the name itself was checked already.
-                    return NotSharedMemory(name, "a directory");
-                case "ENAMETOOLONG":
-                case "EINVAL":
-                    return new MemoryMapArgumentException(MemoryMapError.NameInvalid, "The shared-memory name '" + name + "' is not valid here: " + call + " refused it (" + errno + "). Use a shorter name of letters, digits, '-', '_' and '.'.", "name");
-                default:
-                    return Failure(MemoryMapError.NativeError, call, code);
+                return NamedNotFound(name);
             }
-        }
 
-        private string ErrnoName() => _errnoNames.TryGetValue(Marshal.GetLastWin32Error(), out string name) ? name : null;
+            if (IsPermissionError(code))
+            {
+                return NamedAccessDenied(name, write, call == "shm_unlink" ? "remove" : "open");
+            }
+
+            if (code == _c.EISDIR || (code == _c.EINVAL && !_isMacOS))
+            {
+                // glibc's shm_open turns EISDIR into EINVAL; the name itself was checked already.
+                return NotSharedMemory(name, "a directory");
+            }
+
+            if (code == _c.ENAMETOOLONG || code == _c.EINVAL)
+            {
+                return new MemoryMapArgumentException(MemoryMapError.NameInvalid, "The shared-memory name '" + name + "' is not valid here: " + call + " refused it (" + _c.ErrnoName(code) + "). Use a shorter name of letters, digits, '-', '_' and '.'.", "name");
+            }
+
+            return Failure(MemoryMapError.NativeError, call, code);
+        }
 
         internal override bool Unmap(IntPtr address, long length) =>
             Interop.Libc.munmap(address, (UIntPtr)(ulong)length) == 0;
@@ -426,12 +388,11 @@ namespace Mman
         private bool Refused(MemoryProtection protection) =>
             (protection & MemoryProtection.Execute) != 0 && IsPermissionError(Marshal.GetLastWin32Error());
 
-        private bool IsPermissionError(int errno) =>
-            _errnoNames.TryGetValue(errno, out string name) && (name == "EACCES" || name == "EPERM");
+        private bool IsPermissionError(int errno) => errno == _c.EACCES || errno == _c.EPERM;
 
         internal override void Flush(IntPtr address, long length, FileStream file, bool fileWritable, bool async, bool invalidate)
         {
-            int flags = (async ? _msAsync : _msSync) | (invalidate ? _msInvalidate : 0);
+            int flags = (async ? _c.MS_ASYNC : _c.MS_SYNC) | (invalidate ? _c.MS_INVALIDATE : 0);
             if (Interop.Libc.msync(address, (UIntPtr)(ulong)length, flags) != 0)
             {
                 throw Failure(MemoryMapError.NativeError, "msync");
@@ -440,7 +401,7 @@ namespace Mman
 
         internal override string DescribeError(int code, out string name)
         {
-            name = _errnoNames.TryGetValue(code, out string known) ? known : "errno " + code;
+            name = _c.ErrnoName(code) ?? "errno " + code;
             IntPtr text = Interop.Libc.strerror(code);
             return text == IntPtr.Zero ? "unknown error" : Marshal.PtrToStringAnsi(text);
         }

@@ -16,16 +16,6 @@ namespace Mman
     /// </summary>
     internal sealed class WindowsMapper : NativeMapper
     {
-        private static readonly Dictionary<int, string> s_errorNames = new Dictionary<int, string>
-        {
-            [2] = "ERROR_FILE_NOT_FOUND", [3] = "ERROR_PATH_NOT_FOUND", [5] = "ERROR_ACCESS_DENIED",
-            [6] = "ERROR_INVALID_HANDLE", [8] = "ERROR_NOT_ENOUGH_MEMORY", [14] = "ERROR_OUTOFMEMORY",
-            [32] = "ERROR_SHARING_VIOLATION", [87] = "ERROR_INVALID_PARAMETER", [112] = "ERROR_DISK_FULL",
-            [487] = "ERROR_INVALID_ADDRESS", [1006] = "ERROR_FILE_INVALID", [1132] = "ERROR_MAPPED_ALIGNMENT",
-            [1224] = "ERROR_USER_MAPPED_FILE", [1455] = "ERROR_COMMITMENT_LIMIT",
-            [1655] = "ERROR_DYNAMIC_CODE_BLOCKED", [183] = "ERROR_ALREADY_EXISTS", [1314] = "ERROR_PRIVILEGE_NOT_HELD",
-        };
-
         private readonly long _pageSize;
         private readonly long _allocationGranularity;
 
@@ -66,7 +56,7 @@ namespace Mman
             {
                 int code = Marshal.GetLastWin32Error();
                 handle.Dispose();
-                if (code == 5 && !execute)
+                if (code == ERROR_ACCESS_DENIED && !execute)
                 {
                     // No execute right on this file: map it without; Execute will then be refused.
                     return new FileStream(path, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
@@ -74,10 +64,10 @@ namespace Mman
 
                 switch (code)
                 {
-                    case 2:
-                    case 3:
+                    case ERROR_FILE_NOT_FOUND:
+                    case ERROR_PATH_NOT_FOUND:
                         throw new FileNotFoundException("Could not find file '" + path + "'.", path);
-                    case 5:
+                    case ERROR_ACCESS_DENIED:
                         throw new UnauthorizedAccessException("Access to the path '" + path + "' is denied.");
                     default:
                         throw new IOException(new Win32Exception(code).Message, code);
@@ -104,9 +94,8 @@ namespace Mman
             // handle without FILE_EXECUTE (a caller's FileStream) gets ERROR_ACCESS_DENIED, and then, unless
             // Execute was asked for now, the section is made without execute.
             IntPtr section = CreateFileSection(file, fileWritable, sharing, executable: true, out uint viewAccess);
-            // (1655: Arbitrary Code Guard forbids executable sections in this process.)
             int refused = section == IntPtr.Zero ? Marshal.GetLastWin32Error() : 0;
-            if (section == IntPtr.Zero && (protection & MemoryProtection.Execute) == 0 && (refused == 5 || refused == 1655))
+            if (section == IntPtr.Zero && (protection & MemoryProtection.Execute) == 0 && (refused == ERROR_ACCESS_DENIED || refused == ERROR_DYNAMIC_CODE_BLOCKED))
             {
                 section = CreateFileSection(file, fileWritable, sharing, executable: false, out viewAccess);
             }
@@ -382,10 +371,9 @@ namespace Mman
         {
             if (!VirtualProtect(address, (UIntPtr)(ulong)length, PageProtection(protection, sharing), out _))
             {
-                // 1655: Arbitrary Code Guard forbids executable memory in this process.
                 int code = Marshal.GetLastWin32Error();
-                MemoryMapError error = code == 1655 ? MemoryMapError.ExecuteDenied
-                    : code == 5 ? MemoryMapError.ProtectionDenied
+                MemoryMapError error = code == ERROR_DYNAMIC_CODE_BLOCKED ? MemoryMapError.ExecuteDenied
+                    : code == ERROR_ACCESS_DENIED ? MemoryMapError.ProtectionDenied
                     : MemoryMapError.NativeError;
                 throw Failure(error, "VirtualProtect");
             }
@@ -408,7 +396,7 @@ namespace Mman
 
         internal override string DescribeError(int code, out string name)
         {
-            name = s_errorNames.TryGetValue(code, out string known) ? known : "Win32 error " + code;
+            name = ErrorNames.TryGetValue(code, out string known) ? known : "Win32 error " + code;
             return new Win32Exception(code).Message;
         }
 

@@ -8,12 +8,6 @@ namespace Mman
         /// <summary>Named file-mapping objects: opening by name, security, and the exact size of a section.</summary>
         internal static partial class Kernel32
         {
-            internal const int ERROR_FILE_NOT_FOUND = 2;
-            internal const int ERROR_ACCESS_DENIED = 5;
-            internal const int ERROR_INVALID_HANDLE = 6;
-            internal const int ERROR_ALREADY_EXISTS = 183;
-            internal const int ERROR_PRIVILEGE_NOT_HELD = 1314;
-
             internal const uint SECTION_QUERY = 0x0001;
 
             [StructLayout(LayoutKind.Sequential)]

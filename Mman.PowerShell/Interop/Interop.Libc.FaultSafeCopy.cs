@@ -9,21 +9,14 @@ namespace Mman
         /// Linux calls that copy to or from mapped memory through the kernel, which reports a page that
         /// is gone (a file truncated by another process) as EFAULT or a short count where a plain copy
         /// would raise SIGBUS. Used by <see cref="LinuxFaultSafeCopier"/>; values from the Linux UAPI
-        /// headers (asm-generic, the same on x64 and arm64).
+        /// headers (the same on x64 and arm64).
         /// </summary>
         internal static partial class Libc
         {
             /// <summary>The most iovecs one readv/writev/process_vm_* call takes (UIO_MAXIOV).</summary>
             internal const int IOV_MAX = 1024;
 
-            internal const int EPERM = 1;
-            internal const int EFAULT = 14;
-            internal const int ENOSYS = 38;
-
-            internal const int O_NONBLOCK = 0x800;
-            internal const int O_CLOEXEC = 0x80000;
-
-            // F_LINUX_SPECIFIC_BASE (1024) + 7 and + 8.
+            // Linux only: F_LINUX_SPECIFIC_BASE (1024) + 7 and + 8 (the errno and O_* values are in PosixConstants.Linux).
             internal const int F_SETPIPE_SZ = 1031;
             internal const int F_GETPIPE_SZ = 1032;
 
