@@ -1073,7 +1073,7 @@ if ($Quick) { '- QUICK RUN (-Quick): smaller data and fewer repetitions, for try
 "- Data: $dataText of random bytes, a $textText log-like text and a sparse 16 GiB file$sparseNote, made for this run in a temporary folder and removed after it."
 if ($ticksAtStart) {
     $others = (($ticksAtEnd.Busy - $ticksAtStart.Busy) - ($ticksAtEnd.Self - $ticksAtStart.Self)) / ($ticksAtEnd.Total - $ticksAtStart.Total)
-    Format-Invariant '- Other processes used {0:P0} of the machine''s CPU time during the run (/proc/stat; 0 % would mean the run had it to itself).' ([Math]::Max(0, $others))
+    Format-Invariant '- Other processes used {0:P0} of the machine''s CPU time during the run (/proc/stat; 0 % would mean the run had it to itself).' ([Math]::Max(0.0, $others))
 }
 "- The page cache was warmed before the read timings by reading the $dataText file once; every read below is from memory."
 ''
