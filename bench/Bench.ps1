@@ -123,13 +123,14 @@ function Get-Median([double[]] $Values) {
 function Measure-Run {
     # Runs $Warmup (by default $Action) once, then $Action $Times times. Returns the median seconds,
     # the median number of gen2 collections during a timed run (GC.CollectionCount(2) after minus
-    # before), how many runs were timed, and the output of the last run (for the checks).
+    # before), how many runs were timed and, with -KeepOutput, the output of the last run (for the
+    # checks; without it the output is discarded, as '$null = ...' does).
     # The actions take what they use as parameters: local variables, as in a user's own function, are
     # faster in PowerShell than variables looked up in the script's scope. A full collection before
     # each run, untimed and not counted, so no run pays for an earlier run's garbage. When the first
     # run of $Action takes $LongRun seconds or more it is the only timing: repeating it would take
     # too long, and what a first run adds (compiling, page tables) is lost in that much time.
-    param([scriptblock] $Action, [object[]] $Arguments = @(), [int] $Times = $Repetitions, [scriptblock] $Warmup)
+    param([scriptblock] $Action, [object[]] $Arguments = @(), [int] $Times = $Repetitions, [scriptblock] $Warmup, [switch] $KeepOutput)
     $seconds = [Collections.Generic.List[double]]::new()
     $collections = [Collections.Generic.List[double]]::new()
     $output = $null
@@ -140,7 +141,7 @@ function Measure-Run {
         [GC]::WaitForPendingFinalizers()
         $gen2 = [GC]::CollectionCount(2)
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $output = & $block @Arguments
+        if ($KeepOutput) { $output = & $block @Arguments } else { $null = & $block @Arguments }
         $elapsed = $watch.Elapsed.TotalSeconds
         $gen2 = [GC]::CollectionCount(2) - $gen2
         if ($run -eq 0 -and ($Warmup -or $elapsed -lt $LongRun)) { continue }
@@ -573,7 +574,7 @@ try {
     $reused = [byte[]]::new($Chunk)
     $mmanBuffer = $null
     if ($hasBuffer) {
-        $mmanBuffer = Measure-Run -Arguments $map, $reused, $DataSize -Action {
+        $mmanBuffer = Measure-Run -Arguments $map, $reused, $DataSize -KeepOutput -Action {
             param($source, [byte[]] $buffer, [long] $size)
             $total = 0L
             for ($offset = 0L; $offset -lt $size; $offset += $buffer.Length) {
@@ -581,8 +582,20 @@ try {
             }
             $total
         }
-        if ($mmanBuffer.Output -eq $DataSize) { $checks.Add("the -Buffer loop counted $dataText read") }
-        else { $problems.Add("the -Buffer loop counted $($mmanBuffer.Output) bytes read, not $DataSize") }
+        # The buffer now holds the file's last chunk, until the next method reuses it.
+        $last = [byte[]]::new($Chunk)
+        $stream = [IO.File]::OpenRead($dataPath)
+        try {
+            $stream.Position = $DataSize - $Chunk
+            $null = $stream.Read($last, 0, $Chunk)
+        }
+        finally {
+            $stream.Dispose()
+        }
+        if ($mmanBuffer.Output -eq $DataSize -and (Get-Sha256 $reused) -eq (Get-Sha256 $last)) {
+            $checks.Add("the -Buffer loop counted $dataText read and ended with the file's last $chunkText")
+        }
+        else { $problems.Add("the -Buffer loop counted $($mmanBuffer.Output) bytes (of $DataSize) or ended with other bytes than the file's") }
     }
     $streamBuffer = Measure-Run -Arguments $dataPath, $reused, $DataSize -Action {
         param([string] $path, [byte[]] $buffer, [long] $size)
@@ -623,7 +636,7 @@ try {
     #region One call
 
     Write-Status "One call of $($dataText): Read-MemoryMap -Count $DataSize, Python m[0:size]"
-    $mmanWhole = Measure-Run -Arguments $map, $DataSize -Action { param($source, [long] $size) Read-MemoryMap $source -Count $size }
+    $mmanWhole = Measure-Run -Arguments $map, $DataSize -KeepOutput -Action { param($source, [long] $size) Read-MemoryMap $source -Count $size }
     if ((Get-Sha256 $mmanWhole.Output) -eq $dataHash) { $checks.Add("the $dataText read has the file's SHA-256") }
     else { $problems.Add("the $dataText Read-MemoryMap differs from the file") }
     $mmanWhole.Output = $null
@@ -673,9 +686,9 @@ try {
     $offsets = [long[]]::new($Int64Count)
     for ($i = 0; $i -lt $Int64Count; $i++) { $offsets[$i] = [Random]::Shared.NextInt64(0, $DataSize - 8 + 1) }
     $gather = { param($source, [long[]] $at) Read-MemoryMap $source -Offset $at -As Int64 }
-    $gatherFile = Measure-Run -Arguments $map, $offsets -Action $gather
-    $gatherAnon = Measure-Run -Arguments $anon, $offsets -Action $gather
-    $gatherNamed = if ($named) { Measure-Run -Arguments $named, $offsets -Action $gather }
+    $gatherFile = Measure-Run -Arguments $map, $offsets -KeepOutput -Action $gather
+    $gatherAnon = Measure-Run -Arguments $anon, $offsets -KeepOutput -Action $gather
+    $gatherNamed = if ($named) { Measure-Run -Arguments $named, $offsets -KeepOutput -Action $gather }
     $readInt64 = {
         param($source, [long[]] $at)
         $n = $at.Length
@@ -683,7 +696,7 @@ try {
         for ($i = 0; $i -lt $n; $i++) { $values[$i] = $source.ReadInt64($at[$i]) }
         , $values
     }
-    $accessorGather = Measure-Run -Arguments $accessor, $offsets -Action $readInt64
+    $accessorGather = Measure-Run -Arguments $accessor, $offsets -KeepOutput -Action $readInt64
     $offsetsPath = Join-Path $work 'offsets.bin'
     if (-not [BitConverter]::IsLittleEndian) { throw 'bench.py and saferoutes.c take the offsets little-endian.' }
     $bytes = [byte[]]::new($Int64Count * 8)
@@ -796,8 +809,8 @@ try {
 
     Write-Status "Find-MemoryMap -Text $Word -All: anonymous map, file map (slow in builds that check each match on a file map), Python, grep"
     $findAll = { param($source, [string] $word) Find-MemoryMap $source -Text $word -All }
-    $findAnon = Measure-Run -Arguments $textAnon, $Word -Action $findAll
-    $findFile = Measure-Run -Arguments $textMap, $Word -Action $findAll
+    $findAnon = Measure-Run -Arguments $textAnon, $Word -KeepOutput -Action $findAll
+    $findFile = Measure-Run -Arguments $textMap, $Word -KeepOutput -Action $findAll
     $anonOffsets = [long[]]@(foreach ($found in $findAnon.Output) { $found.Offset })
     $fileOffsets = [long[]]@(foreach ($found in $findFile.Output) { $found.Offset })
     $findAnon.Output = $null
@@ -819,7 +832,7 @@ try {
     }
     $grepFindAll = $null
     if (-not $noGrepCount) {
-        $grepFindAll = Measure-Run -Arguments $shell, $Word, $textPath -Action {
+        $grepFindAll = Measure-Run -Arguments $shell, $Word, $textPath -KeepOutput -Action {
             param([string] $command, [string] $word, [string] $path)
             # One line per match with -o; grep exits 1 when nothing matches, which sh passes on only
             # with pipefail, so the count itself is the check.
@@ -879,7 +892,7 @@ try {
         $locale = $env:LC_ALL
         $env:LC_ALL = 'C'
         try {
-            $grepRun = Measure-Run -Arguments $grep, $patternPath, $dataPath -Action {
+            $grepRun = Measure-Run -Arguments $grep, $patternPath, $dataPath -KeepOutput -Action {
                 param([string] $command, [string] $patternFile, [string] $path)
                 $count = & $command -c -a -F -f $patternFile $path
                 # grep exits 1 when nothing matches, which is the expected answer here.
