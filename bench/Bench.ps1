@@ -3,22 +3,39 @@
 .SYNOPSIS
     Measures Mman against the alternatives and prints one Markdown table, ready for the README.
 .DESCRIPTION
-    Makes its own data in a temporary folder (1 GiB of random bytes and a sparse 16 GiB file), warms
-    the page cache by reading the 1 GiB file once, times every method on the same files in the same
-    run, and prints the machine, the date and one table: the median of several repetitions for each
-    method, its ratio to each alternative and whether the target is met. The temporary folder is
-    removed at the end, also after a failure or Ctrl+C.
+    Makes its own data in a temporary folder (1 GiB of random bytes, a 72 MiB log-like text and a
+    sparse 16 GiB file), warms the page cache by reading the 1 GiB file once, times every method on
+    the same data in the same run, and prints the machine, the date and one table: the median of
+    several repetitions for each method, its ratio to each alternative and whether the target is met.
+    Each Mman figure is compared with an alternative that does the same work (a new array against a
+    new array, a reused buffer against a reused buffer). The temporary folder, and the named shared
+    memory made for the gathers, are removed at the end, also after a failure or Ctrl+C.
 
     Alternatives outside PowerShell are measured when present: Python 3 (bench/bench.py), a C compiler
-    (bench/memcpy.c, compiled into the temporary folder) and grep. Not part of the tests; run it with
+    (bench/memcpy.c and, on Linux, bench/saferoutes.c, compiled into the temporary folder), grep, sh
+    and wc. Rows that need a missing tool, or a Read-MemoryMap parameter this build does not have
+    (-Buffer), say "not measured" and why. Not part of the tests; run it with
     'dotnet pwsh ./build.ps1 Bench', which builds first and runs this script in a fresh pwsh.
+
+    A method whose first run takes 10 s or more is timed by that run alone, and its row says so.
+    The full run needs about 10 minutes, 2.1 GiB free in the temporary folder, and 3 GiB of memory
+    (the anonymous and the named copies of the 1 GiB file are held at the same time).
 .PARAMETER Repetitions
     Timed repetitions of each measurement, each set after one untimed warm-up. The slow ones
-    (Get-Content one byte at a time, the sparse-file child process) use at most 3.
+    (Get-Content one byte at a time, the sparse-file child process) use at most 3. Default 5; 3 with
+    -Quick.
 .PARAMETER TempRoot
-    Where the temporary folder is made; it needs about 2.1 GiB free and a file system with sparse files.
+    Where the temporary folder is made; it needs about 2.1 GiB free (0.2 GiB with -Quick) and a file
+    system with sparse files.
+.PARAMETER Quick
+    For trying the script, not for figures: 64 MiB of data instead of 1 GiB, an 8 MiB text instead
+    of 72 MiB, 10,000 gathered offsets instead of 100,000, fewer small-read calls and 3 repetitions
+    unless -Repetitions says otherwise. The whole run takes a minute or two. Run it against the
+    module in out/ after 'dotnet pwsh ./build.ps1 Build', or the one MMAN_MODULE_PATH names.
 .EXAMPLE
     dotnet pwsh ./build.ps1 Bench
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Quick
 #>
 [CmdletBinding()]
 param(
@@ -26,7 +43,9 @@ param(
     [int] $Repetitions = 5,
 
     [ValidateNotNullOrEmpty()]
-    [string] $TempRoot = [IO.Path]::GetTempPath()
+    [string] $TempRoot = [IO.Path]::GetTempPath(),
+
+    [switch] $Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -55,16 +74,25 @@ $module = if ($env:MMAN_MODULE_PATH) { $env:MMAN_MODULE_PATH } else { Join-Path 
 $module = (Resolve-Path -LiteralPath $module).Path
 Import-Module $module
 
-$DataSize = 1GB
+if ($Quick -and -not $PSBoundParameters.ContainsKey('Repetitions')) { $Repetitions = 3 }
+$DataSize = if ($Quick) { 64MB } else { 1GB }
+$TextSize = if ($Quick) { 8MB } else { 72MB }
+$Int64Count = if ($Quick) { 10000 } else { 100000 }
+$SmallCalls = if ($Quick) { 2000 } else { 20000 }
+$GetContentSize = if ($Quick) { 64KB } else { 1MB }
 $Chunk = 1MB
+# Just under 1 MiB: shows whether anything changes at exactly 1 MiB.
+$OddChunk = 1MB - 64
 $SparseSize = 16GB
 $SparseRead = 4KB
-$Int64Count = 100000
-$SmallCalls = 20000
 $SmallCount = 16
-$GetContentSize = 1MB
 $PatternLength = 15
+$Word = 'ERROR'
+# The text is the same in every run: the same seed, the same lines.
+$TextSeed = 11
 $SlowRepetitions = [Math]::Min(3, $Repetitions)
+# A method whose first run takes this long is timed by that run alone.
+$LongRun = 10
 $Invariant = [Globalization.CultureInfo]::InvariantCulture
 
 #region Helpers
@@ -77,6 +105,14 @@ function Format-Invariant([string] $Format) {
     return [string]::Format($Invariant, $Format, [object[]]$args)
 }
 
+function Format-Size([long] $Bytes) {
+    # '1 GiB', '1 MiB', '1,048,512 bytes': the sizes named in the table.
+    foreach ($unit in @(@(1GB, 'GiB'), @(1MB, 'MiB'), @(1KB, 'KiB'))) {
+        if ($Bytes -ge $unit[0] -and $Bytes % $unit[0] -eq 0) { return Format-Invariant '{0:N0} {1}' ($Bytes / $unit[0]) $unit[1] }
+    }
+    return Format-Invariant '{0:N0} bytes' $Bytes
+}
+
 function Get-Median([double[]] $Values) {
     $sorted = [double[]]($Values | Sort-Object)
     $middle = [Math]::Floor($sorted.Length / 2)
@@ -84,31 +120,60 @@ function Get-Median([double[]] $Values) {
     return ($sorted[$middle - 1] + $sorted[$middle]) / 2
 }
 
-function Measure-Median {
-    # Runs $Warmup (by default $Action) once untimed, then $Action $Times times; the median in seconds.
+function Measure-Run {
+    # Runs $Warmup (by default $Action) once, then $Action $Times times. Returns the median seconds,
+    # the median number of gen2 collections during a timed run (GC.CollectionCount(2) after minus
+    # before), how many runs were timed and, with -KeepOutput, the output of the last run (for the
+    # checks; without it the output is discarded, as '$null = ...' does).
     # The actions take what they use as parameters: local variables, as in a user's own function, are
     # faster in PowerShell than variables looked up in the script's scope. A full collection before
-    # each run, untimed, so no run pays for an earlier run's garbage.
-    param([scriptblock] $Action, [object[]] $Arguments = @(), [int] $Times = $Repetitions, [scriptblock] $Warmup)
-    $null = if ($Warmup) { & $Warmup @Arguments } else { & $Action @Arguments }
-    $seconds = foreach ($run in 1..$Times) {
+    # each run, untimed and not counted, so no run pays for an earlier run's garbage. When the first
+    # run of $Action takes $LongRun seconds or more it is the only timing: repeating it would take
+    # too long, and what a first run adds (compiling, page tables) is lost in that much time.
+    param([scriptblock] $Action, [object[]] $Arguments = @(), [int] $Times = $Repetitions, [scriptblock] $Warmup, [switch] $KeepOutput)
+    $seconds = [Collections.Generic.List[double]]::new()
+    $collections = [Collections.Generic.List[double]]::new()
+    $output = $null
+    for ($run = 0; $run -le $Times; $run++) {
+        $block = if ($run -eq 0 -and $Warmup) { $Warmup } else { $Action }
+        $output = $null
         [GC]::Collect()
         [GC]::WaitForPendingFinalizers()
+        $gen2 = [GC]::CollectionCount(2)
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $null = & $Action @Arguments
-        $watch.Elapsed.TotalSeconds
+        if ($KeepOutput) { $output = & $block @Arguments } else { $null = & $block @Arguments }
+        $elapsed = $watch.Elapsed.TotalSeconds
+        $gen2 = [GC]::CollectionCount(2) - $gen2
+        if ($run -eq 0 -and ($Warmup -or $elapsed -lt $LongRun)) { continue }
+        $seconds.Add($elapsed)
+        $collections.Add($gen2)
+        if ($run -eq 0) { break }
     }
-    return Get-Median $seconds
+    return [pscustomobject]@{
+        Seconds = Get-Median $seconds; Gen2 = Get-Median $collections; Runs = $seconds.Count; Output = $output
+    }
+}
+
+function Measure-Median {
+    # Measure-Run's median seconds alone.
+    param([scriptblock] $Action, [object[]] $Arguments = @(), [int] $Times = $Repetitions, [scriptblock] $Warmup)
+    return (Measure-Run @PSBoundParameters).Seconds
 }
 
 function Invoke-Timed {
     # Runs a helper (bench.py, the compiled memcpy) that times itself and prints
     # {"seconds": [...], "result": ...}; returns the median and the result.
     param([string] $Command, [object[]] $Arguments)
+    $answer = Invoke-Helper $Command $Arguments
+    return [pscustomobject]@{ Seconds = Get-Median $answer.seconds; Result = $answer.result }
+}
+
+function Invoke-Helper {
+    # Runs a helper that prints one JSON line; returns it parsed.
+    param([string] $Command, [object[]] $Arguments)
     $text = & $Command @Arguments
     if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
-    $answer = $text | ConvertFrom-Json
-    return [pscustomobject]@{ Seconds = Get-Median $answer.seconds; Result = $answer.result }
+    return $text | ConvertFrom-Json
 }
 
 function Find-Application([string[]] $Names) {
@@ -117,6 +182,14 @@ function Find-Application([string[]] $Names) {
         if ($found) { return $found.Source }
     }
     return $null
+}
+
+function Build-Helper([string] $Name) {
+    # Compiles bench/<Name>.c into the temporary folder (no binaries are committed); $null on failure.
+    $output = Join-Path $work $Name
+    & $compiler -O2 -o $output (Join-Path $PSScriptRoot "$Name.c") 2>&1 | Out-Host
+    if ($LASTEXITCODE -ne 0) { return $null }
+    return $output
 }
 
 function Get-PwshCommand {
@@ -139,11 +212,35 @@ function ConvertTo-Int64Array([byte[]] $Bytes) {
     return , $values
 }
 
-function Format-Rate([double] $Bytes, [double] $Seconds) {
+function Test-SameInt64([object] $Expected, [object] $Actual) {
+    return $null -ne $Expected -and $null -ne $Actual -and [Linq.Enumerable]::SequenceEqual([long[]]$Expected, [long[]]$Actual)
+}
+
+function Get-Ratio([object] $Numerator, [object] $Denominator) {
+    # NaN when either side was not measured.
+    if ($null -eq $Numerator -or $null -eq $Denominator -or $Denominator -eq 0) { return [double]::NaN }
+    return [double]$Numerator / [double]$Denominator
+}
+
+function Format-Rate([double] $Bytes, [object] $Seconds) {
+    if ($null -eq $Seconds -or $Seconds -le 0) { return '—' }
     $perSecond = $Bytes / $Seconds
     if ($perSecond -ge 1e8) { return Format-Invariant '{0:N2} GB/s' ($perSecond / 1e9) }
     if ($perSecond -ge 1e6) { return Format-Invariant '{0:N1} MB/s' ($perSecond / 1e6) }
     return Format-Invariant '{0:N3} MB/s ({1:N1} s per MiB)' ($perSecond / 1e6) ($Seconds / ($Bytes / 1MB))
+}
+
+function Format-Measured {
+    # A rate with what the run cost besides: gen2 collections, and a mark when one run was timed.
+    param([double] $Bytes, [object] $Measured)
+    if ($null -eq $Measured) { return '—' }
+    $text = (Format-Rate $Bytes $Measured.Seconds) + (Format-Invariant ', {0:N0} gen2 GCs' $Measured.Gen2)
+    return $text + (Format-Once $Measured)
+}
+
+function Format-Once([object] $Measured) {
+    if ($Measured.Runs -eq 1 -and $Repetitions -gt 1) { return Format-Invariant ' (one run: its first took over {0} s)' $LongRun }
+    return ''
 }
 
 function Format-Ratio([double] $Ratio) {
@@ -156,34 +253,31 @@ $Rows = [Collections.Generic.List[object]]::new()
 
 function Add-Row {
     # One line of the table. With a target: -AtLeast (higher ratio is better) or -AtMost (lower is
-    # better); without one, the alternative is shown for information.
+    # better); without one, the alternative is shown for information. -Missing says why the
+    # alternative, -MmanMissing why Mman's side, was not measured.
     param(
         [string] $Benchmark, [string] $Mman, [string] $Alternative, [string] $Figure,
         [double] $Ratio = [double]::NaN, [double] $AtLeast = [double]::NaN, [double] $AtMost = [double]::NaN,
-        [string] $Target, [string] $Missing
+        [string] $Missing, [string] $MmanMissing
     )
+    $target = '—'
+    if (-not [double]::IsNaN($AtLeast)) { $target = Format-Invariant '≥ {0}×' $AtLeast }
+    elseif (-not [double]::IsNaN($AtMost)) { $target = Format-Invariant '≤ {0}× the cost' $AtMost }
     $met = '—'
     $ratioText = '—'
-    if ($Missing) {
-        $Figure = "not measured ($Missing)"
-        if (-not $Target) { $Target = '—' }
-        if (-not [double]::IsNaN($AtLeast) -or -not [double]::IsNaN($AtMost)) { $met = 'not measured' }
+    if ($MmanMissing) { $Mman = "not measured ($MmanMissing)" }
+    if ($Missing) { $Figure = "not measured ($Missing)" }
+    if ($Missing -or $MmanMissing -or [double]::IsNaN($Ratio)) {
+        if ($target -ne '—') { $met = 'not measured' }
     }
-    elseif (-not [double]::IsNaN($Ratio)) {
+    else {
         $ratioText = Format-Ratio $Ratio
-        if (-not [double]::IsNaN($AtLeast)) {
-            $Target = Format-Invariant '≥ {0}×' $AtLeast
-            $met = if ($Ratio -ge $AtLeast) { 'met' } else { 'missed' }
-        }
-        elseif (-not [double]::IsNaN($AtMost)) {
-            $Target = Format-Invariant '≤ {0}× the cost' $AtMost
-            $met = if ($Ratio -le $AtMost) { 'met' } else { 'missed' }
-        }
+        if (-not [double]::IsNaN($AtLeast)) { $met = if ($Ratio -ge $AtLeast) { 'met' } else { 'missed' } }
+        elseif (-not [double]::IsNaN($AtMost)) { $met = if ($Ratio -le $AtMost) { 'met' } else { 'missed' } }
     }
-    if (-not $Target) { $Target = '—' }
     $Rows.Add([pscustomobject]@{
             Benchmark = $Benchmark; Mman = $Mman; Alternative = $Alternative; Figure = $Figure
-            Ratio = $ratioText; Target = $Target; Met = $met
+            Ratio = $ratioText; Target = $target; Met = $met
         })
 }
 
@@ -232,28 +326,93 @@ function Get-MachineDescription {
     return Format-Invariant '{0}, {1} cores, {2:N1} GiB memory; {3}' $cpu.Trim() ([Environment]::ProcessorCount) ($memory / 1GB) $os
 }
 
+function New-LogText {
+    # Log-like ASCII lines, at least $Size bytes, the same for the same seed; the level is ERROR in
+    # one line in ten, and the word appears nowhere else. In C#: a PowerShell loop over 900,000 lines
+    # takes half a minute.
+    param([long] $Size, [int] $Seed)
+    if (-not ('MmanBench.LogText' -as [type])) {
+        Add-Type -TypeDefinition @'
+namespace MmanBench
+{
+    using System;
+    using System.Globalization;
+    using System.Text;
+
+    public static class LogText
+    {
+        private static readonly string[] s_levels = { "INFO ", "INFO ", "INFO ", "INFO ", "INFO ", "DEBUG", "DEBUG", "WARN ", "WARN ", "ERROR" };
+        private static readonly string[] s_services = { "auth", "billing", "cache", "gateway", "orders", "search", "storage", "worker" };
+        private static readonly string[] s_messages =
+        {
+            "request served", "cache miss", "retrying connection to upstream", "user signed in", "job finished",
+            "timeout waiting for lock", "disk usage above threshold", "payload rejected by validator",
+        };
+
+        public static byte[] Make(long size, int seed)
+        {
+            var random = new Random(seed);
+            var text = new StringBuilder(checked((int)size + 256));
+            long ticks = new DateTime(2026, 11, 25, 0, 0, 0, DateTimeKind.Utc).Ticks;
+            while (text.Length < size)
+            {
+                ticks += random.Next(1, 4000000);
+                text.AppendFormat(
+                    CultureInfo.InvariantCulture,
+                    "{0:yyyy-MM-ddTHH:mm:ss.fff}Z {1} {2}[{3}]: {4}, id {5:x8}, took {6} ms\n",
+                    new DateTime(ticks), s_levels[random.Next(10)], s_services[random.Next(8)], random.Next(100, 10000),
+                    s_messages[random.Next(8)], random.Next(), random.Next(1, 2000));
+            }
+
+            return Encoding.ASCII.GetBytes(text.ToString());
+        }
+    }
+}
+'@
+    }
+    return , [MmanBench.LogText]::Make($Size, $Seed)
+}
+
 #endregion
 
 $python = Find-Application 'python3', 'python'
 if ($python -and -not ((& $python --version 2>&1) -match '^Python 3')) { $python = $null }
 $compiler = if ($IsWindows) { $null } else { Find-Application 'cc', 'gcc', 'clang' }
 $grep = if ($IsWindows) { $null } else { Find-Application 'grep' }
+$shell = if ($IsWindows) { $null } else { Find-Application 'sh' }
+$wc = if ($IsWindows) { $null } else { Find-Application 'wc' }
 $noPython = 'python3 not found'
 $noCompiler = if ($IsWindows) { 'needs POSIX mmap' } else { 'no C compiler found' }
 $noGrep = 'grep not found'
+$noGrepCount = if (-not ($grep -and $shell -and $wc)) { 'grep, sh or wc not found' }
+$noSafeRoutes = if (-not $IsLinux) { 'Linux only: process_vm_readv, F_SETPIPE_SZ' } elseif (-not $compiler) { $noCompiler }
+$noNamed = if (-not $IsLinux) { 'measured on Linux only' }
+$hasBuffer = (Get-Command Read-MemoryMap).Parameters.ContainsKey('Buffer')
+$noBuffer = if (-not $hasBuffer) { 'Read-MemoryMap has no -Buffer in this build' }
 $checks = [Collections.Generic.List[string]]::new()
 $problems = [Collections.Generic.List[string]]::new()
+
+$dataText = Format-Size $DataSize
+$chunkText = Format-Size $Chunk
+$oddText = Format-Size $OddChunk
+$countText = Format-Invariant '{0:N0}' $Int64Count
+if ($Quick) { Write-Status "Quick run: $dataText of data, a $(Format-Size $TextSize) text, $countText offsets, $Repetitions repetitions" }
 
 $work = Join-Path $TempRoot ('mman-bench-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
 $null = New-Item -ItemType Directory -Path $work
 $map = $null
 $mmf = $null
 $accessor = $null
+$anon = $null
+$named = $null
+$namedName = $null
+$textMap = $null
+$textAnon = $null
 try {
     #region Data
 
-    Write-Status "Writing 1 GiB of random bytes to $work"
-    $dataPath = Join-Path $work 'random-1GiB.bin'
+    Write-Status "Writing $dataText of random bytes to $work"
+    $dataPath = Join-Path $work 'random.bin'
     $buffer = [byte[]]::new($Chunk)
     $stream = [IO.File]::Create($dataPath)
     try {
@@ -290,10 +449,14 @@ try {
     $allocated = if (-not $IsWindows -and (Find-Application 'du')) { [long]((du -k $sparsePath) -split '\s+')[0] } else { $null }
 
     $memcpy = $null
+    $saferoutes = $null
     if ($compiler) {
-        $memcpy = Join-Path $work 'memcpy'
-        & $compiler -O2 -o $memcpy (Join-Path $PSScriptRoot 'memcpy.c') 2>&1 | Out-Host
-        if ($LASTEXITCODE -ne 0) { $memcpy = $null; $noCompiler = "$compiler failed on memcpy.c" }
+        $memcpy = Build-Helper 'memcpy'
+        if (-not $memcpy) { $noCompiler = "$compiler failed on memcpy.c" }
+        if ($IsLinux) {
+            $saferoutes = Build-Helper 'saferoutes'
+            if (-not $saferoutes) { $noSafeRoutes = "$compiler failed on saferoutes.c" }
+        }
     }
     $benchPy = Join-Path $PSScriptRoot 'bench.py'
 
@@ -304,31 +467,73 @@ try {
 
     #endregion
 
-    #region Sequential reads
+    #region Chunk loops: a new array per chunk
 
-    Write-Status 'Sequential read, 1 MiB chunks: Read-MemoryMap'
-    $mmanChunked = Measure-Median -Arguments $map, $DataSize, $Chunk -Action {
+    # Both sides treat the array alike. Kept: the chunk stays in a variable until the next one
+    # replaces it, as in a loop that processes it. Discarded: '$null = ...', no survivor at all, which
+    # keeps .NET's large-object-heap budget at its minimum, so a blocking gen2 collection runs every
+    # few 1 MiB allocations, whoever allocates.
+    $readKept = {
         param($source, [long] $size, [int] $step)
         for ($offset = 0L; $offset -lt $size; $offset += $step) {
-            $null = Read-MemoryMap $source -Offset $offset -Count $step
+            $n = [Math]::Min($step, $size - $offset)
+            $chunk = Read-MemoryMap $source -Offset $offset -Count $n
         }
     }
-
-    Write-Status 'Sequential read, 1 MiB chunks: MemoryMappedViewAccessor.ReadArray, FileStream.Read'
-    $readBuffer = [byte[]]::new($Chunk)
-    $accessorChunked = Measure-Median -Arguments $accessor, $readBuffer, $DataSize, $Chunk -Action {
-        param($source, [byte[]] $buffer, [long] $size, [int] $step)
-        for ($offset = 0L; $offset -lt $size; $offset += $step) {
-            $null = $source.ReadArray($offset, $buffer, 0, $step)
-        }
-    }
-    $streamChunked = Measure-Median -Arguments $dataPath, $readBuffer, $Chunk -Action {
-        param([string] $path, [byte[]] $buffer, [int] $step)
+    $streamKept = {
+        param([string] $path, [long] $size, [int] $step)
         $stream = [IO.File]::OpenRead($path)
-        try { while ($stream.Read($buffer, 0, $step) -gt 0) { } } finally { $stream.Dispose() }
+        try {
+            for ($offset = 0L; $offset -lt $size; $offset += $step) {
+                $n = [Math]::Min($step, $size - $offset)
+                $chunk = [byte[]]::new($n)
+                $null = $stream.Read($chunk, 0, $n)
+            }
+        }
+        finally {
+            $stream.Dispose()
+        }
+    }
+    $readDiscarded = {
+        param($source, [long] $size, [int] $step)
+        for ($offset = 0L; $offset -lt $size; $offset += $step) {
+            $n = [Math]::Min($step, $size - $offset)
+            $null = Read-MemoryMap $source -Offset $offset -Count $n
+        }
+    }
+    $streamDiscarded = {
+        param([string] $path, [long] $size, [int] $step)
+        $stream = [IO.File]::OpenRead($path)
+        try {
+            for ($offset = 0L; $offset -lt $size; $offset += $step) {
+                $n = [Math]::Min($step, $size - $offset)
+                $null = $stream.Read([byte[]]::new($n), 0, $n)
+            }
+        }
+        finally {
+            $stream.Dispose()
+        }
+    }
+    $allocateKept = {
+        param([long] $size, [int] $step)
+        for ($offset = 0L; $offset -lt $size; $offset += $step) {
+            $n = [Math]::Min($step, $size - $offset)
+            $chunk = [byte[]]::new($n)
+        }
     }
 
-    Write-Status 'Sequential read: Get-Content -AsByteStream on 1 MiB (slow: one object per byte)'
+    Write-Status "Chunk loops, a new array per chunk kept in a variable: Read-MemoryMap, FileStream.Read, allocation alone ($chunkText and $oddText)"
+    $mmanKept = Measure-Run -Arguments $map, $DataSize, $Chunk -Action $readKept
+    $streamKeptRun = Measure-Run -Arguments $dataPath, $DataSize, $Chunk -Action $streamKept
+    $allocateRun = Measure-Run -Arguments $DataSize, $Chunk -Action $allocateKept
+    $mmanOdd = Measure-Run -Arguments $map, $DataSize, $OddChunk -Action $readKept
+    $streamOdd = Measure-Run -Arguments $dataPath, $DataSize, $OddChunk -Action $streamKept
+
+    Write-Status 'Chunk loops, each new array discarded at once ($null = ...): Read-MemoryMap, FileStream.Read'
+    $mmanDiscarded = Measure-Run -Arguments $map, $DataSize, $Chunk -Action $readDiscarded
+    $streamDiscardedRun = Measure-Run -Arguments $dataPath, $DataSize, $Chunk -Action $streamDiscarded
+
+    Write-Status 'Sequential read: Get-Content -AsByteStream (slow: one object per byte)'
     $getContentBytes = Measure-Median -Arguments $dataPath, $GetContentSize -Times $SlowRepetitions -Warmup {
         param([string] $path) Get-Content -LiteralPath $path -AsByteStream -TotalCount 64KB
     } -Action {
@@ -338,46 +543,152 @@ try {
         param([string] $path, [long] $size) Get-Content -LiteralPath $path -AsByteStream -TotalCount $size -ReadCount 0
     }
 
-    Write-Status 'Sequential read, 1 MiB chunks: Python mmap slices, C memcpy'
+    Write-Status 'Chunk loop: Python mmap slices (a new bytes object per chunk)'
     $pythonChunked = if ($python) { (Invoke-Timed $python @($benchPy, 'read', $dataPath, $Chunk, $Repetitions)).Seconds }
-    $cChunked = if ($memcpy) { (Invoke-Timed $memcpy @($dataPath, $Chunk, $Repetitions)).Seconds }
 
-    Write-Status 'Sequential read, one call of 1 GiB: Read-MemoryMap -Count 1GB'
-    $mmanWhole = Measure-Median -Arguments $map, $DataSize -Action { param($source, [long] $size) Read-MemoryMap $source -Count $size }
-    $whole = Read-MemoryMap $map -Count $DataSize
-    if ((Get-Sha256 $whole) -eq $dataHash) { $checks.Add('the 1 GiB read has the file''s SHA-256') }
-    else { $problems.Add('the 1 GiB Read-MemoryMap differs from the file') }
-    $whole = $null
-
-    $rate = Format-Rate $DataSize $mmanChunked
-    $benchmark = 'Sequential read, 1 MiB chunks (1,024 Read-MemoryMap calls)'
-    Add-Row $benchmark $rate 'Python mmap slices m[o:o+1 MiB]' (Format-Rate $DataSize $pythonChunked) `
-        -Ratio ($pythonChunked / $mmanChunked) -AtLeast 0.5 -Missing $(if (-not $python) { $noPython })
-    Add-Row $benchmark $rate 'FileStream.Read from PowerShell' (Format-Rate $DataSize $streamChunked) `
-        -Ratio ($streamChunked / $mmanChunked) -AtLeast 2
-    Add-Row $benchmark $rate 'MemoryMappedViewAccessor.ReadArray from PowerShell' (Format-Rate $DataSize $accessorChunked) `
-        -Ratio ($accessorChunked / $mmanChunked)
-    Add-Row $benchmark $rate 'Get-Content -AsByteStream -TotalCount 1MB (one object per byte)' (Format-Rate $GetContentSize $getContentBytes) `
-        -Ratio (($getContentBytes / $GetContentSize) / ($mmanChunked / $DataSize))
-    Add-Row $benchmark $rate 'Get-Content -AsByteStream -TotalCount 1MB -ReadCount 0 (one array)' (Format-Rate $GetContentSize $getContentArray) `
-        -Ratio (($getContentArray / $GetContentSize) / ($mmanChunked / $DataSize))
-    Add-Row $benchmark $rate 'C memcpy loop over an mmap (physical limit)' (Format-Rate $DataSize $cChunked) `
-        -Ratio ($cChunked / $mmanChunked) -Missing $(if (-not $memcpy) { $noCompiler })
-    Add-Row 'Sequential read, one call (Read-MemoryMap -Count 1GB)' (Format-Rate $DataSize $mmanWhole) `
-        'C memcpy loop over an mmap, 1 MiB chunks' (Format-Rate $DataSize $cChunked) `
-        -Ratio ($cChunked / $mmanWhole) -AtLeast 0.7 -Missing $(if (-not $memcpy) { $noCompiler })
+    # Markdown code spans in single quotes, so PowerShell leaves their $ and ` alone.
+    $rate = Format-Measured $DataSize $mmanKept
+    $benchmark = "Read $dataText in $chunkText chunks, a new array per chunk kept in a variable " + '(`$chunk = Read-MemoryMap $map -Offset $o -Count 1MB`)'
+    Add-Row $benchmark $rate 'FileStream.Read into a new `[byte[]]::new(1MB)` per chunk, kept the same way' (Format-Measured $DataSize $streamKeptRun) `
+        -Ratio (Get-Ratio $streamKeptRun.Seconds $mmanKept.Seconds) -AtLeast 1
+    Add-Row $benchmark $rate 'Python mmap slices m[o:o+1 MiB] (a new bytes object per chunk)' (Format-Rate $DataSize $pythonChunked) `
+        -Ratio (Get-Ratio $pythonChunked $mmanKept.Seconds) -AtLeast 0.5 -Missing $(if (-not $python) { $noPython })
+    Add-Row $benchmark $rate 'Allocation alone: `$chunk = [byte[]]::new(1MB)` per chunk, nothing read (the floor of every new-array loop)' `
+        (Format-Measured $DataSize $allocateRun) -Ratio (Get-Ratio $allocateRun.Seconds $mmanKept.Seconds)
+    Add-Row $benchmark $rate "Get-Content -AsByteStream -TotalCount $(Format-Size $GetContentSize) (one object per byte)" (Format-Rate $GetContentSize $getContentBytes) `
+        -Ratio (Get-Ratio ($getContentBytes / $GetContentSize) ($mmanKept.Seconds / $DataSize))
+    Add-Row $benchmark $rate "Get-Content -AsByteStream -TotalCount $(Format-Size $GetContentSize) -ReadCount 0 (one array)" (Format-Rate $GetContentSize $getContentArray) `
+        -Ratio (Get-Ratio ($getContentArray / $GetContentSize) ($mmanKept.Seconds / $DataSize))
+    $benchmark = "Read $dataText in chunks of 1 MiB − 64 bytes, a new array per chunk kept in a variable " + '(`-Count (1MB-64)`)'
+    Add-Row $benchmark (Format-Measured $DataSize $mmanOdd) 'FileStream.Read into a new `[byte[]]::new(1MB-64)` per chunk, kept the same way' `
+        (Format-Measured $DataSize $streamOdd) -Ratio (Get-Ratio $streamOdd.Seconds $mmanOdd.Seconds) -AtLeast 1
+    $benchmark = "Read $dataText in $chunkText chunks, each new array discarded at once " + '(`$null = Read-MemoryMap $map -Offset $o -Count 1MB`)'
+    Add-Row $benchmark (Format-Measured $DataSize $mmanDiscarded) '`$null = $stream.Read([byte[]]::new(1MB), 0, 1MB)`, discarded the same way' `
+        (Format-Measured $DataSize $streamDiscardedRun) -Ratio (Get-Ratio $streamDiscardedRun.Seconds $mmanDiscarded.Seconds)
 
     #endregion
 
-    #region Random Int64 reads
+    #region Chunk loops: one reused buffer
 
-    Write-Status 'Random Int64 reads: 100,000 offsets'
+    Write-Status "Chunk loops into one reused $chunkText array: Read-MemoryMap -Buffer, FileStream.Read, MemoryMappedViewAccessor.ReadArray, C memcpy"
+    $reused = [byte[]]::new($Chunk)
+    $mmanBuffer = $null
+    if ($hasBuffer) {
+        $mmanBuffer = Measure-Run -Arguments $map, $reused, $DataSize -KeepOutput -Action {
+            param($source, [byte[]] $buffer, [long] $size)
+            $total = 0L
+            for ($offset = 0L; $offset -lt $size; $offset += $buffer.Length) {
+                $total += Read-MemoryMap $source -Buffer $buffer -Offset $offset
+            }
+            $total
+        }
+        # The buffer now holds the file's last chunk, until the next method reuses it.
+        $last = [byte[]]::new($Chunk)
+        $stream = [IO.File]::OpenRead($dataPath)
+        try {
+            $stream.Position = $DataSize - $Chunk
+            $null = $stream.Read($last, 0, $Chunk)
+        }
+        finally {
+            $stream.Dispose()
+        }
+        if ($mmanBuffer.Output -eq $DataSize -and (Get-Sha256 $reused) -eq (Get-Sha256 $last)) {
+            $checks.Add("the -Buffer loop counted $dataText read and ended with the file's last $chunkText")
+        }
+        else { $problems.Add("the -Buffer loop counted $($mmanBuffer.Output) bytes (of $DataSize) or ended with other bytes than the file's") }
+    }
+    $streamBuffer = Measure-Run -Arguments $dataPath, $reused, $DataSize -Action {
+        param([string] $path, [byte[]] $buffer, [long] $size)
+        $total = 0L
+        $stream = [IO.File]::OpenRead($path)
+        try {
+            for ($offset = 0L; $offset -lt $size; $offset += $buffer.Length) {
+                $total += $stream.Read($buffer, 0, $buffer.Length)
+            }
+        }
+        finally {
+            $stream.Dispose()
+        }
+        $total
+    }
+    $accessorBuffer = Measure-Run -Arguments $accessor, $reused, $DataSize -Action {
+        param($source, [byte[]] $buffer, [long] $size)
+        $total = 0L
+        for ($offset = 0L; $offset -lt $size; $offset += $buffer.Length) {
+            $total += $source.ReadArray($offset, $buffer, 0, $buffer.Length)
+        }
+        $total
+    }
+    $cChunked = if ($memcpy) { (Invoke-Timed $memcpy @($dataPath, $Chunk, $Repetitions)).Seconds }
+
+    $rate = if ($mmanBuffer) { Format-Measured $DataSize $mmanBuffer }
+    $mmanSeconds = if ($mmanBuffer) { $mmanBuffer.Seconds }
+    $benchmark = "Read $dataText in $chunkText chunks into one reused array " + '(`$n = Read-MemoryMap $map -Buffer $buffer -Offset $o`)'
+    Add-Row $benchmark $rate 'FileStream.Read into one reused array' (Format-Measured $DataSize $streamBuffer) `
+        -Ratio (Get-Ratio $streamBuffer.Seconds $mmanSeconds) -AtLeast 0.9 -MmanMissing $noBuffer
+    Add-Row $benchmark $rate 'MemoryMappedViewAccessor.ReadArray into one reused array' (Format-Measured $DataSize $accessorBuffer) `
+        -Ratio (Get-Ratio $accessorBuffer.Seconds $mmanSeconds) -MmanMissing $noBuffer
+    Add-Row $benchmark $rate 'C memcpy loop over an mmap into one reused buffer (the physical limit)' (Format-Rate $DataSize $cChunked) `
+        -Ratio (Get-Ratio $cChunked $mmanSeconds) -MmanMissing $noBuffer -Missing $(if (-not $memcpy) { $noCompiler })
+
+    #endregion
+
+    #region One call
+
+    Write-Status "One call of $($dataText): Read-MemoryMap -Count $DataSize, Python m[0:size]"
+    $mmanWhole = Measure-Run -Arguments $map, $DataSize -KeepOutput -Action { param($source, [long] $size) Read-MemoryMap $source -Count $size }
+    if ((Get-Sha256 $mmanWhole.Output) -eq $dataHash) { $checks.Add("the $dataText read has the file's SHA-256") }
+    else { $problems.Add("the $dataText Read-MemoryMap differs from the file") }
+    $mmanWhole.Output = $null
+    $pythonWhole = $null
+    if ($python) {
+        $answer = Invoke-Timed $python @($benchPy, 'slice', $dataPath, $Repetitions)
+        $pythonWhole = $answer.Seconds
+        if ($answer.Result -ne $DataSize) { $problems.Add("Python's slice held $($answer.Result) bytes, not $DataSize") }
+    }
+
+    $benchmark = "Read $dataText in one call (" + '`Read-MemoryMap $map -Count ' + $(if ($Quick) { '64MB' } else { '1GB' }) + '`, a new array)'
+    $rate = Format-Measured $DataSize $mmanWhole
+    Add-Row $benchmark $rate 'Python one slice m[0:size] (a new bytes object)' (Format-Rate $DataSize $pythonWhole) `
+        -Ratio (Get-Ratio $pythonWhole $mmanWhole.Seconds) -AtLeast 0.7 -Missing $(if (-not $python) { $noPython })
+    Add-Row $benchmark $rate "C memcpy loop over an mmap, $chunkText chunks into one reused buffer" (Format-Rate $DataSize $cChunked) `
+        -Ratio (Get-Ratio $cChunked $mmanWhole.Seconds) -Missing $(if (-not $memcpy) { $noCompiler })
+
+    #endregion
+
+    #region Gathers
+
+    Write-Status "Copying the file into anonymous memory$(if ($IsLinux) { ' and named shared memory' }) for the gathers (not timed)"
+    $anon = New-MemoryMap -Size $DataSize
+    if ($IsLinux) {
+        # /dev/shm may be too small for it; then that row says why, and the rest goes on.
+        $namedName = "mman-bench-$PID"
+        try { $named = New-MemoryMap -Name $namedName -Size $DataSize }
+        catch {
+            $noNamed = "New-MemoryMap -Name failed: $($_.Exception.Message)"
+            $namedName = $null
+        }
+    }
+    $stream = [IO.File]::OpenRead($dataPath)
+    try {
+        for ($offset = 0L; $offset -lt $DataSize; $offset += $n) {
+            $n = $stream.Read($buffer, 0, $Chunk)
+            if ($n -le 0) { throw "$dataPath ended at $offset bytes." }
+            $null = $anon.Write($offset, $buffer, 0, $n)
+            if ($named) { $null = $named.Write($offset, $buffer, 0, $n) }
+        }
+    }
+    finally {
+        $stream.Dispose()
+    }
+
+    Write-Status "Random Int64 reads: $countText offsets, one gathered call from each map; the accessor, Python"
     $offsets = [long[]]::new($Int64Count)
     for ($i = 0; $i -lt $Int64Count; $i++) { $offsets[$i] = [Random]::Shared.NextInt64(0, $DataSize - 8 + 1) }
-    $mmanGather = Measure-Median -Arguments $map, $offsets -Action {
-        param($source, [long[]] $at) Read-MemoryMap $source -Offset $at -As Int64
-    }
-    $mmanValues = Read-MemoryMap $map -Offset $offsets -As Int64
+    $gather = { param($source, [long[]] $at) Read-MemoryMap $source -Offset $at -As Int64 }
+    $gatherFile = Measure-Run -Arguments $map, $offsets -KeepOutput -Action $gather
+    $gatherAnon = Measure-Run -Arguments $anon, $offsets -KeepOutput -Action $gather
+    $gatherNamed = if ($named) { Measure-Run -Arguments $named, $offsets -KeepOutput -Action $gather }
     $readInt64 = {
         param($source, [long[]] $at)
         $n = $at.Length
@@ -385,37 +696,89 @@ try {
         for ($i = 0; $i -lt $n; $i++) { $values[$i] = $source.ReadInt64($at[$i]) }
         , $values
     }
-    $accessorGather = Measure-Median -Arguments $accessor, $offsets -Action $readInt64
-    $accessorValues = & $readInt64 $accessor $offsets
-    $same = [Linq.Enumerable]::SequenceEqual([long[]]$mmanValues, [long[]]$accessorValues)
+    $accessorGather = Measure-Run -Arguments $accessor, $offsets -KeepOutput -Action $readInt64
+    $offsetsPath = Join-Path $work 'offsets.bin'
+    if (-not [BitConverter]::IsLittleEndian) { throw 'bench.py and saferoutes.c take the offsets little-endian.' }
+    $bytes = [byte[]]::new($Int64Count * 8)
+    [Buffer]::BlockCopy($offsets, 0, $bytes, 0, $bytes.Length)
+    [IO.File]::WriteAllBytes($offsetsPath, $bytes)
     $pythonGather = $null
+    $expected = $accessorGather.Output
+    $who = 'the accessor'
     if ($python) {
-        $offsetsPath = Join-Path $work 'offsets.bin'
         $valuesPath = Join-Path $work 'values.bin'
-        $bytes = [byte[]]::new($Int64Count * 8)
-        [Buffer]::BlockCopy($offsets, 0, $bytes, 0, $bytes.Length)
-        if (-not [BitConverter]::IsLittleEndian) { throw 'bench.py takes the offsets little-endian.' }
-        [IO.File]::WriteAllBytes($offsetsPath, $bytes)
         $pythonGather = (Invoke-Timed $python @($benchPy, 'int64', $dataPath, $offsetsPath, $valuesPath, $Repetitions)).Seconds
         $pythonValues = ConvertTo-Int64Array ([IO.File]::ReadAllBytes($valuesPath))
-        $same = $same -and [Linq.Enumerable]::SequenceEqual([long[]]$mmanValues, [long[]]$pythonValues)
+        if (Test-SameInt64 $expected $pythonValues) { $who = 'the accessor and Python' }
+        else { $problems.Add("the accessor's and Python's $countText Int64 values differ") }
     }
-    $who = if ($python) { 'Mman, the accessor and Python' } else { 'Mman and the accessor' }
-    if ($same) { $checks.Add("the 100,000 Int64 values are identical from $who") }
-    else { $problems.Add("the 100,000 Int64 values differ between $who") }
+    $gathers = [ordered]@{ 'file map' = $gatherFile; 'anonymous map' = $gatherAnon }
+    if ($gatherNamed) { $gathers['named shared memory'] = $gatherNamed }
+    foreach ($kind in $gathers.Keys) {
+        if (Test-SameInt64 $expected $gathers[$kind].Output) { $checks.Add("the $countText Int64 values from Mman's $kind are the same as from $who") }
+        else { $problems.Add("the $countText Int64 values from Mman's $kind differ from $who's") }
+    }
 
-    $perValue = { param($seconds) Format-Invariant '{0:N3} µs/value ({1:N1} ms per 100,000)' ($seconds * 1e6 / $Int64Count) ($seconds * 1e3) }
-    $benchmark = 'Random Int64 reads, 100,000 offsets (one gathered Read-MemoryMap -Offset -As Int64)'
-    Add-Row $benchmark (& $perValue $mmanGather) 'Python struct.unpack_from loop over mmap' (& $perValue $pythonGather) `
-        -Ratio ($pythonGather / $mmanGather) -AtLeast 10 -Missing $(if (-not $python) { $noPython })
-    Add-Row $benchmark (& $perValue $mmanGather) 'MemoryMappedViewAccessor.ReadInt64, PowerShell loop' (& $perValue $accessorGather) `
-        -Ratio ($accessorGather / $mmanGather)
+    Write-Status "Closing the anonymous$(if ($named) { ' and named' }) copies"
+    Close-MemoryMap $anon
+    $anon = $null
+    if ($named) {
+        Remove-MemoryMap -Name $namedName -Confirm:$false
+        $namedName = $null
+        Close-MemoryMap $named
+        $named = $null
+    }
+
+    $saferoutesAnswer = $null
+    if ($saferoutes) {
+        Write-Status "The floor of each copy route, in C: $countText random 8-byte reads by memcpy, process_vm_readv, pread, a pipe"
+        $routesPath = Join-Path $work 'routes.bin'
+        $saferoutesAnswer = Invoke-Helper $saferoutes @($dataPath, $offsetsPath, $routesPath, $Repetitions)
+        if (Test-SameInt64 $expected (ConvertTo-Int64Array ([IO.File]::ReadAllBytes($routesPath)))) {
+            $checks.Add("saferoutes.c's four routes read the same $countText values as $who")
+        }
+        else { $problems.Add("saferoutes.c read other values than $who") }
+    }
+
+    $perValue = {
+        param($seconds)
+        if ($null -eq $seconds) { return '—' }
+        Format-Invariant '{0:N3} µs/value ({1:N1} ms per {2})' ($seconds * 1e6 / $Int64Count) ($seconds * 1e3) $countText
+    }
+    $measuredPerValue = { param($measured) if ($measured) { (& $perValue $measured.Seconds) + (Format-Once $measured) } }
+    $pythonText = & $perValue $pythonGather
+    $call = '(`Read-MemoryMap $map -Offset $offsets -As Int64`)'
+    $benchmark = "Random Int64 reads, $countText offsets in one gathered call $call, anonymous map holding the file's $dataText"
+    Add-Row $benchmark (& $measuredPerValue $gatherAnon) 'Python struct.unpack_from loop over an mmap of the file' $pythonText `
+        -Ratio (Get-Ratio $pythonGather $gatherAnon.Seconds) -AtLeast 10 -Missing $(if (-not $python) { $noPython })
+    $benchmark = "Random Int64 reads, $countText offsets in one gathered call $call, file map"
+    Add-Row $benchmark (& $measuredPerValue $gatherFile) 'Python struct.unpack_from loop over an mmap of the file' $pythonText `
+        -Ratio (Get-Ratio $pythonGather $gatherFile.Seconds) -AtLeast 1.5 -Missing $(if (-not $python) { $noPython })
+    Add-Row $benchmark (& $measuredPerValue $gatherFile) 'MemoryMappedViewAccessor.ReadInt64, PowerShell loop' (& $perValue $accessorGather.Seconds) `
+        -Ratio (Get-Ratio $accessorGather.Seconds $gatherFile.Seconds)
+    $benchmark = "Random Int64 reads, $countText offsets in one gathered call $call, named shared memory holding the file's $dataText"
+    Add-Row $benchmark (& $measuredPerValue $gatherNamed) 'Python struct.unpack_from loop over an mmap of the file' $pythonText `
+        -Ratio (Get-Ratio $pythonGather $(if ($gatherNamed) { $gatherNamed.Seconds })) -AtLeast 1.5 `
+        -Missing $(if (-not $python) { $noPython }) -MmanMissing $noNamed
+
+    $benchmark = "The floor of each copy route: $countText random 8-byte reads from an mmap of the file, in C (bench/saferoutes.c)"
+    $routes = [ordered]@{
+        'memcpy'           = 'memcpy: plain loads (unsafe: SIGBUS if another process truncates the file)'
+        'process_vm_readv' = 'process_vm_readv on our own pid, 1,024 remote iovecs per call'
+        'pread'            = 'pread of the file, one call per value'
+        'pipe'             = 'writev of 1,024 mapped ranges into a pipe, then one read of it'
+    }
+    foreach ($route in $routes.Keys) {
+        $seconds = if ($saferoutesAnswer) { Get-Median $saferoutesAnswer.routes.$route }
+        Add-Row $benchmark ('file map, gathered: ' + (& $measuredPerValue $gatherFile)) $routes[$route] (& $perValue $seconds) `
+            -Ratio (Get-Ratio $seconds $gatherFile.Seconds) -Missing $noSafeRoutes
+    }
 
     #endregion
 
     #region Small reads
 
-    Write-Status 'Per-call cost: 20,000 small reads and 20,000 Write-Output calls'
+    Write-Status "Per-call cost: $(Format-Invariant '{0:N0}' $SmallCalls) small reads and as many Write-Output calls"
     $token = 16
     $mmanSmall = Measure-Median -Arguments $map, $SmallCalls, $SmallCount -Action {
         param($source, [int] $calls, [int] $count)
@@ -431,9 +794,83 @@ try {
 
     #endregion
 
-    #region Find
+    #region Find every match
 
-    Write-Status 'Find an absent 15-byte pattern in 1 GiB: Find-MemoryMap, Python mmap.find, grep'
+    Write-Status "Making a $(Format-Size $TextSize) log-like text ($Word in one line in ten, seed $TextSeed)"
+    $textBytes = New-LogText $TextSize $TextSeed
+    $textPath = Join-Path $work 'log.txt'
+    [IO.File]::WriteAllBytes($textPath, $textBytes)
+    $textLength = $textBytes.Length
+    $textText = Format-Invariant '{0:N1} MiB' ($textLength / 1MB)
+    $textMap = New-MemoryMap -Path $textPath
+    $textAnon = New-MemoryMap -Size $textLength
+    $null = $textAnon.Write(0, $textBytes, 0, $textLength)
+    $textBytes = $null
+
+    Write-Status "Find-MemoryMap -Text $Word -All: anonymous map, file map (slow in builds that check each match on a file map), Python, grep"
+    $findAll = { param($source, [string] $word) Find-MemoryMap $source -Text $word -All }
+    $findAnon = Measure-Run -Arguments $textAnon, $Word -KeepOutput -Action $findAll
+    $findFile = Measure-Run -Arguments $textMap, $Word -KeepOutput -Action $findAll
+    $anonOffsets = [long[]]@(foreach ($found in $findAnon.Output) { $found.Offset })
+    $fileOffsets = [long[]]@(foreach ($found in $findFile.Output) { $found.Offset })
+    $findAnon.Output = $null
+    $findFile.Output = $null
+    $matchCount = $anonOffsets.Length
+    $counts = [ordered]@{ 'Mman (file map)' = $fileOffsets.Length; 'Mman (anonymous map)' = $anonOffsets.Length }
+    if (Test-SameInt64 $anonOffsets $fileOffsets) { $checks.Add("Find-MemoryMap -All gives the same $(Format-Invariant '{0:N0}' $matchCount) offsets on the file map and the anonymous map") }
+    else { $problems.Add('Find-MemoryMap -All gives other offsets on the file map than on the anonymous map') }
+    $wordPath = Join-Path $work 'word.txt'
+    [IO.File]::WriteAllBytes($wordPath, [Text.Encoding]::ASCII.GetBytes($Word))
+    $pythonFindAll = $null
+    if ($python) {
+        $foundPath = Join-Path $work 'found.bin'
+        $answer = Invoke-Timed $python @($benchPy, 'findall', $textPath, $wordPath, $foundPath, $Repetitions)
+        $pythonFindAll = $answer.Seconds
+        $counts['Python'] = [long]$answer.Result
+        if (Test-SameInt64 $anonOffsets (ConvertTo-Int64Array ([IO.File]::ReadAllBytes($foundPath)))) { $checks.Add('Python finds the same offsets') }
+        else { $problems.Add('Python finds other offsets than Find-MemoryMap -All') }
+    }
+    $grepFindAll = $null
+    if (-not $noGrepCount) {
+        $grepFindAll = Measure-Run -Arguments $shell, $Word, $textPath -KeepOutput -Action {
+            param([string] $command, [string] $word, [string] $path)
+            # One line per match with -o; grep exits 1 when nothing matches, which sh passes on only
+            # with pipefail, so the count itself is the check.
+            $count = & $command -c 'LC_ALL=C grep -b -o -F -- "$1" "$2" | wc -l' sh $word $path
+            if ($LASTEXITCODE -ne 0) { throw "grep | wc failed with exit code $LASTEXITCODE." }
+            [long]"$count".Trim()
+        }
+        $counts['grep'] = $grepFindAll.Output
+    }
+    $distinct = @($counts.Values | Sort-Object -Unique)
+    $countList = ($counts.Keys | ForEach-Object { Format-Invariant '{0} {1:N0}' $_ $counts[$_] }) -join ', '
+    if ($distinct.Count -eq 1 -and $matchCount -gt 0) { $checks.Add("every searcher counts $(Format-Invariant '{0:N0}' $matchCount) matches of $Word") }
+    else { $problems.Add("the searchers count different matches of $($Word): $countList") }
+
+    $perMatch = {
+        param($seconds)
+        if ($null -eq $seconds) { return '—' }
+        Format-Invariant '{0:N3} s, {1:N2} µs/match' $seconds ($seconds * 1e6 / [Math]::Max(1, $matchCount))
+    }
+    $findTexts = @{ 'file map' = $findFile; 'anonymous map' = $findAnon }
+    foreach ($kind in 'file map', 'anonymous map') {
+        $measured = $findTexts[$kind]
+        $benchmark = Format-Invariant 'Find-MemoryMap -Text {0} -All in a {1} log ({2:N0} matches), {3}' $Word $textText $matchCount $kind
+        $mmanText = (& $perMatch $measured.Seconds) + (Format-Once $measured)
+        Add-Row $benchmark $mmanText 'Python mmap.find loop, from each match on (time, not speed)' (& $perMatch $pythonFindAll) `
+            -Ratio (Get-Ratio $measured.Seconds $pythonFindAll) -AtMost 2 -Missing $(if (-not $python) { $noPython })
+        Add-Row $benchmark $mmanText "grep -b -o -F $Word, lines counted by wc -l (time, not speed)" (& $perMatch $(if ($grepFindAll) { $grepFindAll.Seconds })) `
+            -Ratio (Get-Ratio $measured.Seconds $(if ($grepFindAll) { $grepFindAll.Seconds })) -Missing $noGrepCount
+    }
+    Close-MemoryMap $textMap, $textAnon
+    $textMap = $null
+    $textAnon = $null
+
+    #endregion
+
+    #region Find an absent pattern
+
+    Write-Status "Find an absent 15-byte pattern in $($dataText): Find-MemoryMap, Python mmap.find, grep"
     # Random bytes, but no NUL, CR or LF: grep -f takes one pattern per line.
     $pattern = [byte[]]::new($PatternLength)
     for ($i = 0; $i -lt $PatternLength; $i++) {
@@ -455,33 +892,34 @@ try {
         $locale = $env:LC_ALL
         $env:LC_ALL = 'C'
         try {
-            $grepFind = Measure-Median -Arguments $grep, $patternPath, $dataPath -Action {
+            $grepRun = Measure-Run -Arguments $grep, $patternPath, $dataPath -KeepOutput -Action {
                 param([string] $command, [string] $patternFile, [string] $path)
                 $count = & $command -c -a -F -f $patternFile $path
                 # grep exits 1 when nothing matches, which is the expected answer here.
                 if ($LASTEXITCODE -gt 1) { throw "grep failed with exit code $LASTEXITCODE." }
-                $script:grepCount = $count
+                $count
             }
         }
         finally {
             $env:LC_ALL = $locale
         }
-        $absent = $absent -and $grepCount -eq '0'
+        $grepFind = $grepRun.Seconds
+        $absent = $absent -and "$($grepRun.Output)" -eq '0'
     }
     if ($absent) { $checks.Add('the pattern is reported absent by every searcher') }
     else { $problems.Add('a searcher found the random pattern (or disagreed); its timing is not a full scan') }
 
-    $benchmark = 'Find an absent 15-byte pattern in 1 GiB (Find-MemoryMap -Pattern)'
+    $benchmark = "Find an absent 15-byte pattern in $dataText (Find-MemoryMap -Pattern)"
     Add-Row $benchmark (Format-Rate $DataSize $mmanFind) 'Python mmap.find' (Format-Rate $DataSize $pythonFind) `
-        -Ratio ($pythonFind / $mmanFind) -AtLeast 2 -Missing $(if (-not $python) { $noPython })
+        -Ratio (Get-Ratio $pythonFind $mmanFind) -AtLeast 2 -Missing $(if (-not $python) { $noPython })
     Add-Row $benchmark (Format-Rate $DataSize $mmanFind) 'grep -c -a -F -f (the same bytes, LC_ALL=C)' (Format-Rate $DataSize $grepFind) `
-        -Ratio ($grepFind / $mmanFind) -Missing $(if (-not $grep) { $noGrep })
+        -Ratio (Get-Ratio $grepFind $mmanFind) -Missing $(if (-not $grep) { $noGrep })
 
     #endregion
 
     #region Write and sync
 
-    Write-Status 'Write 1 GiB in 1 MiB chunks and sync: Write-MemoryMap + Sync-MemoryMap, FileStream + Flush($true)'
+    Write-Status "Write $dataText in $chunkText chunks and sync: Write-MemoryMap + Sync-MemoryMap, FileStream + Flush(`$true)"
     $writeChunk = [byte[]]::new($Chunk)
     [Random]::Shared.NextBytes($writeChunk)
     $writePath = Join-Path $work 'written.bin'
@@ -510,7 +948,7 @@ try {
         }
     }
     $timings = @{ Mman = [Collections.Generic.List[double]]::new(); Stream = [Collections.Generic.List[double]]::new() }
-    foreach ($warmup in $writeWithMman, $writeWithStream) { & $warmup $writePath $writeChunk 64MB; Remove-Item -LiteralPath $writePath }
+    foreach ($warmup in $writeWithMman, $writeWithStream) { & $warmup $writePath $writeChunk ([Math]::Min(64MB, $DataSize)); Remove-Item -LiteralPath $writePath }
     for ($run = 0; $run -lt $Repetitions; $run++) {
         # Alternate which goes first, so neither always follows the other's file deletion.
         $order = if ($run % 2) { 'Stream', 'Mman' } else { 'Mman', 'Stream' }
@@ -538,8 +976,8 @@ try {
     }
     $mmanWrite = Get-Median $timings.Mman
     $streamWrite = Get-Median $timings.Stream
-    Add-Row 'Write 1 GiB in 1 MiB chunks to a new file, then sync (Write-MemoryMap, Sync-MemoryMap)' (Format-Rate $DataSize $mmanWrite) `
-        'FileStream.Write in 1 MiB chunks, then Flush($true)' (Format-Rate $DataSize $streamWrite) -Ratio ($streamWrite / $mmanWrite) -AtLeast 1
+    Add-Row "Write $dataText in $chunkText chunks to a new file, then sync (Write-MemoryMap, Sync-MemoryMap)" (Format-Rate $DataSize $mmanWrite) `
+        "FileStream.Write in $chunkText chunks, then Flush(`$true)" (Format-Rate $DataSize $streamWrite) -Ratio ($streamWrite / $mmanWrite) -AtLeast 1
 
     #endregion
 
@@ -619,7 +1057,9 @@ Close-MemoryMap $map
     #endregion
 }
 finally {
-    if ($map) { Close-MemoryMap $map }
+    # Also after a failure or Ctrl+C: every map closed, the named memory's name removed, the folder gone.
+    if ($namedName) { Remove-MemoryMap -Name $namedName -Confirm:$false -ErrorAction Continue }
+    foreach ($open in $map, $anon, $named, $textMap, $textAnon) { if ($open) { Close-MemoryMap $open } }
     if ($accessor) { $accessor.Dispose() }
     if ($mmf) { $mmf.Dispose() }
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction Continue
@@ -638,23 +1078,31 @@ $sparseNote = if ($null -ne $allocated) { Format-Invariant ' ({0:N0} KiB of it a
 Write-Host ''
 "## Mman benchmark"
 ''
+if ($Quick) { '- QUICK RUN (-Quick): smaller data and fewer repetitions, for trying the script; not figures for the README.' }
 "- Machine: $(Get-MachineDescription)"
 "- Date: $((Get-Date).ToString('yyyy-MM-dd HH:mm zzz', $Invariant))"
 "- Software: $($software -join '; ')"
-"- Data: 1 GiB of random bytes and a sparse 16 GiB file$sparseNote, made for this run in a temporary folder and removed after it."
+"- Module: $module"
+"- Data: $dataText of random bytes, a $textText log-like text and a sparse 16 GiB file$sparseNote, made for this run in a temporary folder and removed after it."
 if ($ticksAtStart) {
     $others = (($ticksAtEnd.Busy - $ticksAtStart.Busy) - ($ticksAtEnd.Self - $ticksAtStart.Self)) / ($ticksAtEnd.Total - $ticksAtStart.Total)
-    Format-Invariant '- Other processes used {0:P0} of the machine''s CPU time during the run (/proc/stat; 0 % would mean the run had it to itself).' ([Math]::Max(0, $others))
+    Format-Invariant '- Other processes used {0:P0} of the machine''s CPU time during the run (/proc/stat; 0 % would mean the run had it to itself).' ([Math]::Max(0.0, $others))
 }
-"- The page cache was warmed before the read timings by reading the 1 GiB file once; every read below is from memory."
+"- The page cache was warmed before the read timings by reading the $dataText file once; every read below is from memory."
 ''
 Format-MarkdownTable
 ''
-(Format-Invariant '- Medians of {0} timed runs, each set after one untimed warm-up run ({1} runs for Get-Content per byte and for the sparse-file child processes). GB/s is 10^9 bytes per second.' $Repetitions $SlowRepetitions)
-'- Ratio: Mman''s speed ÷ the alternative''s, higher is better; for the small read, Mman''s time per call ÷ Write-Output''s, lower is better. Rows with no target are for information.'
-'- PowerShell methods run as loops over local variables in one pwsh; Mman''s map and the accessor are opened once, outside the timings. Python (bench/bench.py) and C (bench/memcpy.c, -O2) time themselves, without their start-up; the grep timing includes starting grep.'
-'- Find: the pattern is 15 random bytes (none of them NUL, CR or LF), absent from the file; grep gets the same bytes as a fixed string from a file, with -a and LC_ALL=C.'
-'- Write: each run writes a new file. Mman sizes it with SetLength, maps it Read,Write and Shared, makes 1,024 Write-MemoryMap calls, then Sync-MemoryMap (msync MS_SYNC on Linux); FileStream writes 1,024 times, then Flush($true) (fsync). The two alternate in going first.'
+(Format-Invariant '- Medians of {0} timed runs, each set after one untimed warm-up run ({1} runs for Get-Content per byte and for the sparse-file child processes; a method whose first run took {2} s or more was timed by that run alone, and says so). GB/s is 10^9 bytes per second.' $Repetitions $SlowRepetitions $LongRun)
+'- Ratio: Mman''s speed ÷ the alternative''s, higher is better; where the target reads "the cost" (the small read, Find -All and the rows beside them), Mman''s time ÷ the alternative''s, lower is better. Rows with no target are for information.'
+'- PowerShell methods run as loops over local variables in one pwsh; the maps and the accessor are opened once, outside the timings. Python (bench/bench.py) and C (bench/memcpy.c, bench/saferoutes.c, -O2) time themselves, without their start-up; the grep timings include starting grep.'
+'- New arrays: both sides of a row treat the array alike. "Kept in a variable" (`$chunk = ...` until the next chunk replaces it) is what a loop that processes its chunks does. "Discarded at once" (`$null = ...`) leaves no survivor, so .NET''s large-object-heap budget stays at its minimum and a blocking gen2 collection runs every few 1 MiB allocations, for FileStream as for Mman. "gen2 GCs" is GC.CollectionCount(2) after minus before, in one timed run (median); the full collection before each run is not counted. The allocation-alone row is the floor every new-array method pays.'
+"- -Buffer: measured only when Read-MemoryMap has a -Buffer parameter (Get-Command); this build $(if ($hasBuffer) { 'has it' } else { 'has not' }). Each call fills the 1 MiB array from -Offset and emits the number of bytes read; FileStream reads into one reused array the same way."
+"- One call: both allocate a new $dataText object: Read-MemoryMap a byte[], Python a bytes object (m[0:size]). C memcpy copies into one reused buffer, so it is the physical limit rather than the same work."
+"- Gathers: the same $countText random offsets for every map and method. The anonymous map (New-MemoryMap -Size) and, on Linux, the named shared memory (New-MemoryMap -Name mman-bench-<pid>, removed with Remove-MemoryMap at the end) were filled with the file's bytes before the timings; Python reads an mmap of the file."
+'- Copy routes (bench/saferoutes.c, Linux): reading file-backed memory by plain loads (memcpy) is the floor, but kills the process with SIGBUS when another process truncates the file; process_vm_readv, pread and writev into a pipe report an error instead. Their per-value cost is the floor of a crash-safe gather by that route; Mman copies file-backed and named memory through such a route, anonymous memory directly.'
+"- Find -All: a log-like text made for the run from a seeded Random (seed $TextSeed), $Word as the level of one line in ten; every searcher must count the same matches, and Mman's file and anonymous maps must give the same offsets (Python's too). Python: i = m.find(p); while i != -1: i = m.find(p, i + 1). grep: sh -c 'grep -b -o -F ERROR FILE | wc -l' with LC_ALL=C."
+'- Find an absent pattern: 15 random bytes (none of them NUL, CR or LF), absent from the file; grep gets the same bytes as a fixed string from a file, with -a and LC_ALL=C.'
+'- Write: each run writes a new file. Mman sizes it with SetLength, maps it Read,Write and Shared, makes one Write-MemoryMap call per chunk, then Sync-MemoryMap (msync MS_SYNC on Linux); FileStream writes as many times, then Flush($true) (fsync). The two alternate in going first.'
 '- Sparse: in a fresh child pwsh, after the same calls once untimed; the increase is the peak working set (VmHWM, reset through /proc/self/clear_refs on Linux) over the working set before New-MemoryMap.'
 if ($checks.Count) { "- Checks passed: $($checks -join '; ')." }
 if ($problems.Count) { "- CHECKS FAILED: $($problems -join '; ')." }

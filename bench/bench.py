@@ -2,10 +2,13 @@
 """The Python side of bench/Bench.ps1: times one operation over an mmap of a file.
 
 Usage:
-    bench.py read  FILE CHUNK REPS              1 MiB slices m[o:o+CHUNK] over the whole file
+    bench.py read  FILE CHUNK REPS              slices m[o:o+CHUNK] over the whole file
+    bench.py slice FILE REPS                    one slice m[0:size] of the whole file (a new bytes object)
     bench.py int64 FILE OFFSETS OUT REPS        struct.unpack_from('<q') at each offset (OFFSETS: raw
                                                 little-endian int64s); the values go to OUT the same way
     bench.py find  FILE PATTERN REPS            m.find(pattern) over the whole file (PATTERN: raw bytes)
+    bench.py findall FILE PATTERN OUT REPS      every match: m.find(pattern, i + 1) from each match on;
+                                                the offsets go to OUT as raw little-endian int64s
 
 Each command does one untimed warm-up pass, then REPS timed passes, and prints one JSON line:
 {"seconds": [...], "result": ...}. Only the operation is timed: not the interpreter's start,
@@ -42,6 +45,17 @@ def read(m, chunk, reps):
     return timed(reps, run)
 
 
+def whole(m, reps):
+    size = len(m)
+
+    def run():
+        # Returned, so the object lives as long as Read-MemoryMap's array does in Bench.ps1.
+        return m[0:size]
+
+    seconds, data = timed(reps, run)
+    return seconds, len(data)
+
+
 def int64(m, offsets_path, out_path, reps):
     offsets = array('q')
     with open(offsets_path, 'rb') as f:
@@ -68,15 +82,40 @@ def find(m, pattern_path, reps):
     return timed(reps, lambda: m.find(pattern))
 
 
+def findall(m, pattern_path, out_path, reps):
+    with open(pattern_path, 'rb') as f:
+        pattern = f.read()
+
+    def run():
+        found = []
+        i = m.find(pattern)
+        while i != -1:
+            found.append(i)
+            i = m.find(pattern, i + 1)
+        return found
+
+    seconds, found = timed(reps, run)
+    out = array('q', found)
+    if sys.byteorder != 'little':
+        out.byteswap()
+    with open(out_path, 'wb') as f:
+        out.tofile(f)
+    return seconds, len(found)
+
+
 def main(argv):
     command, path = argv[1], argv[2]
     with open(path, 'rb') as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
         if command == 'read':
             seconds, result = read(m, int(argv[3]), int(argv[4]))
+        elif command == 'slice':
+            seconds, result = whole(m, int(argv[3]))
         elif command == 'int64':
             seconds, result = int64(m, argv[3], argv[4], int(argv[5]))
         elif command == 'find':
             seconds, result = find(m, argv[3], int(argv[4]))
+        elif command == 'findall':
+            seconds, result = findall(m, argv[3], argv[4], int(argv[5]))
         else:
             raise SystemExit('unknown command ' + command)
     print(json.dumps({'seconds': seconds, 'result': result}))
