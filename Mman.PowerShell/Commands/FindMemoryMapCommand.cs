@@ -86,6 +86,27 @@ namespace Mman.Commands
         #endregion
 
         /// <summary>
+        /// Emits a batch of matches with one call: PowerShell then passes them down the pipeline together,
+        /// which costs less per match than a call for each.
+        /// </summary>
+        private void WriteMatches(MemoryMap map, long[] found, int count, int length)
+        {
+            if (count == 1)
+            {
+                WriteObject(new MemoryMapMatch(map, found[0], length));
+                return;
+            }
+
+            var matches = new MemoryMapMatch[count];
+            for (int i = 0; i < count; i++)
+            {
+                matches[i] = new MemoryMapMatch(map, found[i], length);
+            }
+
+            WriteObject(matches, enumerateCollection: true);
+        }
+
+        /// <summary>
         /// Searches [start, end) window by window, forward or (with -Last) backward, emitting matches, with
         /// progress between windows. Each window reaches pattern.Length - 1 bytes into the next, so no
         /// match is cut in two; the core finds up to a batch of matches per call, so a window with many
@@ -103,10 +124,7 @@ namespace Mman.Commands
                 long windowStart = Last ? Math.Max(low, high - Window - overlap) : low;
                 long windowEnd = Last ? high : Math.Min(high, low + Window + overlap);
                 int n = map.FindAll(pattern, windowStart, windowEnd - windowStart, found, fromEnd: Last);
-                for (int i = 0; i < n; i++)
-                {
-                    WriteObject(new MemoryMapMatch(map, found[i], pattern.Length));
-                }
+                WriteMatches(map, found, n, pattern.Length);
 
                 if (n > 0 && !All)
                 {

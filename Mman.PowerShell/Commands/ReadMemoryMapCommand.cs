@@ -106,9 +106,13 @@ namespace Mman.Commands
         /// <summary>One byte[] or string per offset; every range is checked first, so a bad one among several emits nothing.</summary>
         private void ReadBytes(MemoryMap map)
         {
-            foreach (long offset in Offset)
+            if (Offset.Length > 1)
             {
-                map.CheckAccess(offset, CountOrRest(map, offset, 1), MemoryProtection.Read);
+                // (One offset needs no separate check: the read itself checks before it copies.)
+                foreach (long offset in Offset)
+                {
+                    map.CheckAccess(offset, CountOrRest(map, offset, 1), MemoryProtection.Read);
+                }
             }
 
             foreach (long offset in Offset)

@@ -58,8 +58,12 @@ namespace Mman
                     "count");
             }
 
-            // Refuse before allocating what may be a large array.
-            CheckAccess(new ReadOnlySpan<long>(offsets), bytesEach, MemoryProtection.Read);
+            if (total * sizeof(T) > LargeArray)
+            {
+                // Refuse before allocating a large array.
+                CheckAccess(new ReadOnlySpan<long>(offsets), bytesEach, MemoryProtection.Read);
+            }
+
             T[] values = NewArray<T>(total);
             fixed (T* destination = values)
             {

@@ -22,6 +22,9 @@ namespace Mman
         /// <summary>The largest byte array .NET allows, the most one <see cref="Read(long, long)"/> returns.</summary>
         public const int MaxReadCount = 0x7FFFFFC7;
 
+        // Reads that allocate more than this check the map first, so a refused read allocates nothing.
+        private const long LargeArray = 64 << 10;
+
         private const MemoryProtection AllProtection = MemoryProtection.Read | MemoryProtection.Write | MemoryProtection.Execute;
 
         private readonly MappedRegion _region;
@@ -206,8 +209,12 @@ namespace Mman
                     nameof(count));
             }
 
-            // Refuse a closed, unreadable or truncated map before allocating an array for it.
-            CheckAccess(offset, count, MemoryProtection.Read);
+            if (count > LargeArray)
+            {
+                // Refuse a closed, unreadable or truncated map before allocating a large array for it.
+                CheckAccess(offset, count, MemoryProtection.Read);
+            }
+
             byte[] buffer = NewArray<byte>(count);
             Read(offset, buffer, 0, (int)count);
             return buffer;
