@@ -242,6 +242,48 @@ namespace Mman.Tests.Core
                 truncator.Join();
             }
 
+            // Then searches of a range large enough to run on several threads, while the file shrinks
+            // to one page and grows back: every copy of every thread must fail safely.
+            string large = Path.Combine(Environment.GetEnvironmentVariable(ChildProcess.FolderVariable), "search-race.bin");
+            using (var create = new FileStream(large, FileMode.CreateNew, FileAccess.ReadWrite))
+            {
+                create.SetLength(48L << 20);
+            }
+
+            using MemoryMap searched = MemoryMap.OpenFile(large);
+            using var largeStream = new FileStream(large, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            Volatile.Write(ref stop, 0);
+            var cutter = new Thread(() =>
+            {
+                while (Volatile.Read(ref stop) == 0)
+                {
+                    largeStream.SetLength(page);
+                    Thread.Sleep(1);
+                    largeStream.SetLength(48L << 20);
+                }
+            });
+            cutter.Start();
+            try
+            {
+                for (int i = 0; i < 60; i++)
+                {
+                    try
+                    {
+                        searched.FindAll(pattern, 0, searched.Size, matches);
+                        done++;
+                    }
+                    catch (MemoryMapException e) when (e.Error == MemoryMapError.FileTruncated)
+                    {
+                        refused++;
+                    }
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref stop, 1);
+                cutter.Join();
+            }
+
             Console.WriteLine("done=" + done + " refused=" + refused);
             return 0;
         }

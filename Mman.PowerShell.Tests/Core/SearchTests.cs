@@ -183,6 +183,100 @@ namespace Mman.Tests.Core
             Assert.Equal(expected, found);
         }
 
+        public static TheoryData<bool, bool, int> LargeRangeCases
+        {
+            get
+            {
+                var data = new TheoryData<bool, bool, int>();
+                foreach (bool file in new[] { false, true })
+                {
+                    foreach (bool fromEnd in new[] { false, true })
+                    {
+                        data.Add(file, fromEnd, 1);
+                        data.Add(file, fromEnd, 37);
+                        data.Add(file, fromEnd, 100_000);
+                    }
+                }
+
+                return data;
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(LargeRangeCases))]
+        public void LargeRange_SearchedOnSeveralThreads_EqualsANaiveSearch(bool file, bool fromEnd, int batch)
+        {
+            // 44 MiB: more than the 4 MiB searched alone first plus two 8 MiB parts, so the rest is split
+            // over threads. A match every 64 KiB or so, some straddling each MiB boundary (and so the
+            // edges between parts, wherever they fall), and some at both ends.
+            const int size = 44 << 20;
+            var random = new Random(batch + (file ? 1 : 0) + (fromEnd ? 2 : 0));
+            byte[] data = RandomBytes(random, size);
+            byte[] pattern = { 0xF1, 0x23, 0x9C, 0x47, 0x05 };
+            for (int mib = 1; mib < size >> 20; mib++)
+            {
+                Plant(data, pattern, ((long)mib << 20) - random.Next(1, pattern.Length));
+            }
+
+            for (int i = 0; i < 600; i++)
+            {
+                Plant(data, pattern, random.Next(0, size - pattern.Length));
+            }
+
+            Plant(data, pattern, 1);
+            Plant(data, pattern, size - pattern.Length - 1);
+            using MemoryMap map = Create(file, data);
+            long offset = 1;
+            long count = size - 2;
+            List<long> expected = Naive(data, pattern, offset, count);
+            if (fromEnd)
+            {
+                expected.Reverse();
+            }
+
+            var found = new List<long>();
+            var matches = new long[batch];
+            long low = offset;
+            long high = offset + count;
+            int n;
+            do
+            {
+                n = map.FindAll(pattern, low, high - low, matches, fromEnd);
+                found.AddRange(matches.AsSpan(0, n).ToArray());
+                if (n > 0)
+                {
+                    low = fromEnd ? low : matches[n - 1] + 1;
+                    high = fromEnd ? matches[n - 1] + pattern.Length - 1 : high;
+                }
+            }
+            while (n == matches.Length);
+
+            Assert.Equal(expected, found);
+            Assert.Equal(expected[0], fromEnd ? map.LastIndexOf(pattern, offset, count) : map.IndexOf(pattern, offset, count));
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void LargeRange_AbsentPatternOrOneMatchNearTheEnd_IsFoundOrNot(bool file)
+        {
+            const int size = 40 << 20;
+            byte[] data = new byte[size];
+            byte[] pattern = { 1, 2, 3 };
+            using (MemoryMap empty = Create(file, data))
+            {
+                Assert.Equal(-1, empty.IndexOf(pattern, 0, size));
+                Assert.Equal(-1, empty.LastIndexOf(pattern, 0, size));
+            }
+
+            Plant(data, pattern, size - 10);
+            Plant(data, pattern, 10);
+            using MemoryMap map = Create(file, data);
+
+            Assert.Equal(size - 10, map.IndexOf(pattern, 11, size - 11));
+            Assert.Equal(10, map.LastIndexOf(pattern, 0, size - 11));
+        }
+
         [Fact]
         public void FindAll_FileAndAnonymousMapsOfTheSameBytes_GiveTheSameOffsets()
         {

@@ -22,8 +22,9 @@ namespace Mman
         /// <summary>The largest byte array .NET allows, the most one <see cref="Read(long, long)"/> returns.</summary>
         public const int MaxReadCount = 0x7FFFFFC7;
 
-        // Reads that allocate more than this check the map first, so a refused read allocates nothing.
-        private const long LargeArray = 64 << 10;
+        // Reads that allocate more than this check the map first, so that a refused read does not
+        // allocate a large array for nothing; smaller ones let the copy's own check refuse them.
+        private const long LargeArray = 1 << 20;
 
         private const MemoryProtection AllProtection = MemoryProtection.Read | MemoryProtection.Write | MemoryProtection.Execute;
 
