@@ -116,74 +116,34 @@ namespace Mman.Tests.Core
         private static int RunTruncationRace()
         {
             long page = Environment.SystemPageSize;
-            string path = Path.Combine(Environment.GetEnvironmentVariable(ChildProcess.FolderVariable), "race.bin");
-            using (var create = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite))
-            {
-                create.SetLength(64 * page);
-            }
-
-            using MemoryMap map = MemoryMap.OpenFile(path, protection: MemoryProtection.Read | MemoryProtection.Write);
+            using var race = new RacingTruncation("race.bin", 64 * page);
+            using MemoryMap map = MemoryMap.OpenFile(race.Path, protection: MemoryProtection.Read | MemoryProtection.Write);
             byte[] data = new byte[32 * page];
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-            int stop = 0;
-            var truncator = new Thread(() =>
+            race.Run(20_000, i =>
             {
-                while (Volatile.Read(ref stop) == 0)
+                if (i % 2 == 0)
                 {
-                    stream.SetLength(page);
-                    stream.SetLength(64 * page);
+                    map.Read(32 * page, 32 * page);
+                }
+                else
+                {
+                    map.Write(32 * page, data);
                 }
             });
-            truncator.Start();
-            long done = 0, refused = 0;
-            try
-            {
-                for (int i = 0; i < 20_000; i++)
-                {
-                    try
-                    {
-                        if (i % 2 == 0)
-                        {
-                            map.Read(32 * page, 32 * page);
-                        }
-                        else
-                        {
-                            map.Write(32 * page, data);
-                        }
 
-                        done++;
-                    }
-                    catch (MemoryMapException e) when (e.Error == MemoryMapError.FileTruncated)
-                    {
-                        refused++;
-                    }
-                }
-            }
-            finally
-            {
-                Volatile.Write(ref stop, 1);
-                truncator.Join();
-            }
-
-            Console.WriteLine("done=" + done + " refused=" + refused);
+            Console.WriteLine(race.Result);
             return 0;
         }
 
         /// <summary>
         /// Like <see cref="RunTruncationRace"/>, for the calls that copy many small ranges (through the
         /// pipe on Linux) and the search (through its chunk buffer): gathers, scatters, the same bytes
-        /// at many offsets, and FindAll over the upper half of the map while the file shrinks and grows.
+        /// at many offsets, and FindAll over the upper half of the map; then searches of a range large
+        /// enough to run on several threads.
         /// </summary>
         private static int RunBatchTruncationRace()
         {
             long page = Environment.SystemPageSize;
-            string path = Path.Combine(Environment.GetEnvironmentVariable(ChildProcess.FolderVariable), "batch-race.bin");
-            using (var create = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite))
-            {
-                create.SetLength(64 * page);
-            }
-
-            using MemoryMap map = MemoryMap.OpenFile(path, protection: MemoryProtection.Read | MemoryProtection.Write);
             var random = new Random(4);
             var offsets = new long[2000];
             for (int i = 0; i < offsets.Length; i++)
@@ -194,98 +154,103 @@ namespace Mman.Tests.Core
             var values = new long[offsets.Length];
             var matches = new long[64];
             byte[] pattern = { 1, 2, 3, 4, 5 };
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-            int stop = 0;
-            var truncator = new Thread(() =>
+            using (var race = new RacingTruncation("batch-race.bin", 64 * page))
+            using (MemoryMap map = MemoryMap.OpenFile(race.Path, protection: MemoryProtection.Read | MemoryProtection.Write))
             {
-                while (Volatile.Read(ref stop) == 0)
+                race.Run(8000, i =>
                 {
-                    stream.SetLength(page);
-                    stream.SetLength(64 * page);
-                }
-            });
-            truncator.Start();
-            long done = 0, refused = 0;
-            try
-            {
-                for (int i = 0; i < 8000; i++)
-                {
-                    try
+                    switch (i % 4)
                     {
-                        switch (i % 4)
-                        {
-                            case 0:
-                                map.Gather<long>(offsets, 1);
-                                break;
-                            case 1:
-                                map.Scatter(offsets, values);
-                                break;
-                            case 2:
-                                map.Write(offsets, pattern);
-                                break;
-                            default:
-                                map.FindAll(pattern, 32 * page, 32 * page, matches);
-                                break;
-                        }
-
-                        done++;
+                        case 0:
+                            map.Gather<long>(offsets, 1);
+                            break;
+                        case 1:
+                            map.Scatter(offsets, values);
+                            break;
+                        case 2:
+                            map.Write(offsets, pattern);
+                            break;
+                        default:
+                            map.FindAll(pattern, 32 * page, 32 * page, matches);
+                            break;
                     }
-                    catch (MemoryMapException e) when (e.Error == MemoryMapError.FileTruncated)
-                    {
-                        refused++;
-                    }
-                }
-            }
-            finally
-            {
-                Volatile.Write(ref stop, 1);
-                truncator.Join();
+                });
+                Console.WriteLine(race.Result);
             }
 
-            // Then searches of a range large enough to run on several threads, while the file shrinks
-            // to one page and grows back: every copy of every thread must fail safely.
-            string large = Path.Combine(Environment.GetEnvironmentVariable(ChildProcess.FolderVariable), "search-race.bin");
-            using (var create = new FileStream(large, FileMode.CreateNew, FileAccess.ReadWrite))
+            using (var race = new RacingTruncation("search-race.bin", 48L << 20))
+            using (MemoryMap searched = MemoryMap.OpenFile(race.Path))
             {
-                create.SetLength(48L << 20);
+                race.Run(60, _ => searched.FindAll(pattern, 0, searched.Size, matches));
+                Console.WriteLine(race.Result);
             }
 
-            using MemoryMap searched = MemoryMap.OpenFile(large);
-            using var largeStream = new FileStream(large, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-            Volatile.Write(ref stop, 0);
-            var cutter = new Thread(() =>
-            {
-                while (Volatile.Read(ref stop) == 0)
-                {
-                    largeStream.SetLength(page);
-                    Thread.Sleep(1);
-                    largeStream.SetLength(48L << 20);
-                }
-            });
-            cutter.Start();
-            try
-            {
-                for (int i = 0; i < 60; i++)
-                {
-                    try
-                    {
-                        searched.FindAll(pattern, 0, searched.Size, matches);
-                        done++;
-                    }
-                    catch (MemoryMapException e) when (e.Error == MemoryMapError.FileTruncated)
-                    {
-                        refused++;
-                    }
-                }
-            }
-            finally
-            {
-                Volatile.Write(ref stop, 1);
-                cutter.Join();
-            }
-
-            Console.WriteLine("done=" + done + " refused=" + refused);
             return 0;
+        }
+
+        /// <summary>
+        /// A file of a given length and a thread that, while <see cref="Run"/> runs, shrinks it to one
+        /// page and grows it back, over and over; Run counts the accesses that succeeded and those
+        /// refused with FileTruncated (any other failure ends the scenario).
+        /// </summary>
+        private sealed class RacingTruncation : IDisposable
+        {
+            private readonly long _length;
+            private readonly FileStream _stream;
+            private long _done;
+            private long _refused;
+
+            internal RacingTruncation(string name, long length)
+            {
+                _length = length;
+                Path = System.IO.Path.Combine(Environment.GetEnvironmentVariable(ChildProcess.FolderVariable), name);
+                using (var create = new FileStream(Path, FileMode.CreateNew, FileAccess.ReadWrite))
+                {
+                    create.SetLength(length);
+                }
+
+                _stream = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            }
+
+            internal string Path { get; }
+
+            internal string Result => "done=" + _done + " refused=" + _refused;
+
+            internal void Run(int iterations, Action<int> access)
+            {
+                int stop = 0;
+                var truncator = new Thread(() =>
+                {
+                    while (Volatile.Read(ref stop) == 0)
+                    {
+                        _stream.SetLength(Environment.SystemPageSize);
+                        _stream.SetLength(_length);
+                    }
+                });
+                truncator.Start();
+                try
+                {
+                    for (int i = 0; i < iterations; i++)
+                    {
+                        try
+                        {
+                            access(i);
+                            _done++;
+                        }
+                        catch (MemoryMapException e) when (e.Error == MemoryMapError.FileTruncated)
+                        {
+                            _refused++;
+                        }
+                    }
+                }
+                finally
+                {
+                    Volatile.Write(ref stop, 1);
+                    truncator.Join();
+                }
+            }
+
+            public void Dispose() => _stream.Dispose();
         }
 
         /// <summary>

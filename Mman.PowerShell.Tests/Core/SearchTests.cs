@@ -151,33 +151,7 @@ namespace Mman.Tests.Core
                 expected.Reverse();
             }
 
-            var found = new List<long>();
-            var matches = new long[batch];
-            long low = offset;
-            long high = offset + count;
-            while (true)
-            {
-                int n = map.FindAll(pattern, low, high - low, matches, fromEnd);
-                for (int i = 0; i < n; i++)
-                {
-                    found.Add(matches[i]);
-                }
-
-                if (n < matches.Length)
-                {
-                    break;
-                }
-
-                // Continue after the last match, as the method's documentation says.
-                if (fromEnd)
-                {
-                    high = matches[n - 1] + pattern.Length - 1;
-                }
-                else
-                {
-                    low = matches[n - 1] + 1;
-                }
-            }
+            List<long> found = FindEvery(map, pattern, offset, count, batch, fromEnd);
 
             Assert.True(expected.Count > 20_000, "the data should hold many matches, not " + expected.Count);
             Assert.Equal(expected, found);
@@ -234,22 +208,7 @@ namespace Mman.Tests.Core
                 expected.Reverse();
             }
 
-            var found = new List<long>();
-            var matches = new long[batch];
-            long low = offset;
-            long high = offset + count;
-            int n;
-            do
-            {
-                n = map.FindAll(pattern, low, high - low, matches, fromEnd);
-                found.AddRange(matches.AsSpan(0, n).ToArray());
-                if (n > 0)
-                {
-                    low = fromEnd ? low : matches[n - 1] + 1;
-                    high = fromEnd ? matches[n - 1] + pattern.Length - 1 : high;
-                }
-            }
-            while (n == matches.Length);
+            List<long> found = FindEvery(map, pattern, offset, count, batch, fromEnd);
 
             Assert.Equal(expected, found);
             Assert.Equal(expected[0], fromEnd ? map.LastIndexOf(pattern, offset, count) : map.IndexOf(pattern, offset, count));
@@ -529,6 +488,32 @@ namespace Mman.Tests.Core
             Assert.Equal(MemoryMapError.FileTruncated, e.Error);
             Assert.Equal(MemoryMapError.FileTruncated, Assert.Throws<MemoryMapException>(() => map.LastIndexOf(pattern, 0, map.Size)).Error);
             Assert.Equal(Naive(data, pattern, 0, Chunk)[0], map.IndexOf(pattern, 0, Chunk));
+        }
+
+        /// <summary>Every match, by FindAll calls of <paramref name="batch"/> matches, each continuing after the last as documented.</summary>
+        private static List<long> FindEvery(MemoryMap map, byte[] pattern, long offset, long count, int batch, bool fromEnd)
+        {
+            var found = new List<long>();
+            var matches = new long[batch];
+            long low = offset;
+            long high = offset + count;
+            int n;
+            do
+            {
+                n = map.FindAll(pattern, low, high - low, matches, fromEnd);
+                found.AddRange(matches.AsSpan(0, n).ToArray());
+                if (n > 0 && fromEnd)
+                {
+                    high = matches[n - 1] + pattern.Length - 1;
+                }
+                else if (n > 0)
+                {
+                    low = matches[n - 1] + 1;
+                }
+            }
+            while (n == matches.Length);
+
+            return found;
         }
 
         private static List<long> Naive(byte[] data, byte[] pattern, long offset, long count)
