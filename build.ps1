@@ -128,7 +128,9 @@ function Invoke-WithIsolatedHome {
         Invoke-Native 'pwsh (isolated home)' { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded }
     }
     finally {
-        foreach ($name in $variables) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        # Set-Item removes a variable that was unset; [Environment]::SetEnvironmentVariable would get
+        # $null as '' from PowerShell and leave it set and empty (WINEPREFIX='' then breaks wine64).
+        foreach ($name in $variables) { Set-Item -LiteralPath "Env:$name" -Value $saved[$name] }
     }
 }
 
@@ -259,7 +261,8 @@ function Invoke-WindowsTests {
     finally {
         Pop-Location
         Remove-Item $prefix -Recurse -Force -ErrorAction Ignore
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        # Set-Item removes a variable that was unset (see Invoke-WithIsolatedHome).
+        foreach ($name in $saved.Keys) { Set-Item -LiteralPath "Env:$name" -Value $saved[$name] }
     }
     return Read-XunitResult -Suite $suite -Path $xml -Missing "The Windows-path run produced no results (exit code $code)."
 }
