@@ -1,6 +1,7 @@
 @{
+    # Mman.psm1 imports the build of Mman.PowerShell.dll this PowerShell can load (net8.0/ or
+    # netstandard2.0/), so there are no NestedModules here.
     RootModule             = 'Mman.psm1'
-    NestedModules          = @('Mman.PowerShell.dll')
     ModuleVersion          = '0.3.0'
     GUID                   = '4d8ab035-97d3-47c9-84c2-3d9334e2a021'
     Author                 = 'The Mman developers'

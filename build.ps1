@@ -3,8 +3,11 @@
 .SYNOPSIS
     Builds, tests and demonstrates Mman.
 .DESCRIPTION
-    Build  compiles the C# core and cmdlets and lays the module out in out/Mman, ready to import.
-    Test   builds and packages, then runs the xunit core tests and the Pester cmdlet tests (in a fresh
+    Build  compiles the C# core and cmdlets twice, for net8.0 (PowerShell 7.4+) and netstandard2.0
+           (Windows PowerShell 5.1, PowerShell 7.0-7.3), and lays the module out in out/Mman, ready to
+           import: each build in its own subfolder, Mman.psm1 importing the one the session can load.
+    Test   builds and packages, then runs the xunit core tests once against each build, on Linux and
+           on the Windows code path under Wine, and the Pester cmdlet tests (in a fresh
            pwsh, since a loaded assembly cannot be unloaded; they include installing the package),
            prints "N passed, N failed" and exits non-zero on failure.
     Package builds, lays out the release module in out/package/Mman (module, help, LICENSE, README,
@@ -43,6 +46,8 @@ $ModuleOut = Join-Path $Out 'Mman'
 $ResultsOut = Join-Path $Out 'test-results'
 $PackageOut = Join-Path $Out 'package'
 $PesterVersion = '5.7.1'
+# The builds of Mman.PowerShell.dll, each shipped in out/Mman/<framework>/; Mman.psm1 chooses.
+$Frameworks = 'net8.0', 'netstandard2.0'
 
 function Invoke-Native {
     # Runs a native command and stops the build when it fails.
@@ -57,20 +62,30 @@ function Get-PwshCommand {
     if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
         return @($process, (Join-Path $PSHOME 'pwsh.dll'))
     }
-    return @($process)
+    # The comma keeps a one-element array an array: 'return @($x)' would hand back the bare string.
+    return , @($process)
 }
 
 function Invoke-Build {
     Write-Host "Building Mman ($Configuration)" -ForegroundColor Cyan
+    # Both target frameworks in one build; BaseOutputPath (not -o, which would put both in one folder)
+    # gives each its own out/bin/<Configuration>/<framework>/.
     $bin = Join-Path $Out 'bin'
     Invoke-Native 'dotnet build' {
-        dotnet build (Join-Path $Root 'Mman.PowerShell/Mman.PowerShell.csproj') -c $Configuration -o $bin --nologo -v quiet
+        dotnet build (Join-Path $Root 'Mman.PowerShell/Mman.PowerShell.csproj') -c $Configuration "-p:BaseOutputPath=$bin/" --nologo -v quiet
     }
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $ModuleOut
-    Copy-Item (Join-Path $bin 'Mman.PowerShell.dll') $ModuleOut
-    # System.Memory and what it needs, for Windows PowerShell 5.1 (PowerShell 7 uses its own).
-    Get-ChildItem $bin -Filter 'System.*.dll' | Copy-Item -Destination $ModuleOut
+    foreach ($framework in $Frameworks) {
+        $built = Join-Path $bin "$Configuration/$framework"
+        $target = New-Item -ItemType Directory -Path (Join-Path $ModuleOut $framework)
+        Copy-Item (Join-Path $built 'Mman.PowerShell.dll') $target
+        # System.Memory and what it needs, for Windows PowerShell 5.1 (only the netstandard2.0 build
+        # has them; .NET has its own).
+        Get-ChildItem $built -Filter 'System.*.dll' | Copy-Item -Destination $target
+    }
+    # The help stays at the module root: the exported cmdlets belong to Mman (the root module), and
+    # Get-Help looks for their MAML under that module's folder.
     Copy-Item (Join-Path $Root 'Mman.psd1'), (Join-Path $Root 'Mman.psm1') $ModuleOut
     Copy-Item (Join-Path $Root 'Mman.PowerShell/Mman.Format.ps1xml') $ModuleOut
     $help = Join-Path $Root 'Mman.PowerShell/en-US'
@@ -113,7 +128,9 @@ function Invoke-WithIsolatedHome {
         Invoke-Native 'pwsh (isolated home)' { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded }
     }
     finally {
-        foreach ($name in $variables) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        # Set-Item removes a variable that was unset; [Environment]::SetEnvironmentVariable would get
+        # $null as '' from PowerShell and leave it set and empty (WINEPREFIX='' then breaks wine64).
+        foreach ($name in $variables) { Set-Item -LiteralPath "Env:$name" -Value $saved[$name] }
     }
 }
 
@@ -146,15 +163,20 @@ function Get-GlobalPackagesFolder {
 }
 
 function Invoke-CoreTests {
-    # The xunit v3 project is an executable; its restore also downloads Pester (PackageDownload).
+    # The core tests against one build of the core: the xunit v3 project is an executable, built with
+    # -p:MmanCoreTarget against that build (and checking, in CoreBuildTests, that it loaded it). Its
+    # restore also downloads Pester (PackageDownload).
+    param([string] $Framework)
     $project = Join-Path $Root 'Mman.PowerShell.Tests/Mman.PowerShell.Tests.csproj'
-    $bin = Join-Path $Out 'tests'
-    Invoke-Native 'dotnet build (tests)' { dotnet build $project -c $Configuration -o $bin --nologo -v quiet }
-    $xml = Join-Path $ResultsOut 'xunit.xml'
-    Write-Host "`nRunning the core tests (xunit)" -ForegroundColor Cyan
+    $bin = Join-Path $Out "tests-$Framework"
+    Invoke-Native "dotnet build (tests, $Framework core)" {
+        dotnet build $project -c $Configuration "-p:MmanCoreTarget=$Framework" -o $bin --nologo -v quiet
+    }
+    $xml = Join-Path $ResultsOut "xunit-$Framework.xml"
+    Write-Host "`nRunning the core tests against the $Framework build (xunit)" -ForegroundColor Cyan
     if (Test-Path $xml) { Remove-Item $xml }
     & (Join-Path $bin 'Mman.PowerShell.Tests') -noColor -noLogo -xml $xml | Out-Host
-    return Read-XunitResult -Suite 'xunit' -Path $xml -Missing 'The xunit run produced no results.'
+    return Read-XunitResult -Suite "xunit ($Framework)" -Path $xml -Missing "The xunit run against the $Framework build produced no results."
 }
 
 function Read-XunitResult {
@@ -193,27 +215,29 @@ function Invoke-WindowsTests {
     # The core tests again, as a self-contained win-x64 program under Wine: the Windows code path
     # (CreateFileMapping, MapViewOfFile, VirtualProtect, FlushViewOfFile, named sections) executed,
     # not just compiled. Wine approximates Windows; it is not Windows.
+    param([string] $Framework)
+    $suite = "Windows ($Framework)"
     $wine = Find-Wine
     if (-not $wine) {
         if ($env:CI -eq 'true') {
             Write-Host 'wine64 is not installed, so the Windows-path tests cannot run (.ci/run installs it).' -ForegroundColor Red
-            return [pscustomobject]@{ Suite = 'Windows'; Passed = 0; Failed = 1; Skipped = 0 }
+            return [pscustomobject]@{ Suite = $suite; Passed = 0; Failed = 1; Skipped = 0 }
         }
         Write-Warning 'wine64 is not installed (apt-get install wine64): the Windows-path tests did not run.'
         return @()
     }
     $project = Join-Path $Root 'Mman.PowerShell.Tests/Mman.PowerShell.Tests.csproj'
-    $bin = Join-Path $Out 'tests-win'
-    Invoke-Native 'dotnet publish (tests, win-x64)' {
-        dotnet publish $project -c $Configuration -r win-x64 --self-contained true -o $bin --nologo -v quiet
+    $bin = Join-Path $Out "tests-win-$Framework"
+    Invoke-Native "dotnet publish (tests, win-x64, $Framework core)" {
+        dotnet publish $project -c $Configuration -r win-x64 --self-contained true "-p:MmanCoreTarget=$Framework" -o $bin --nologo -v quiet
     }
     # A fresh prefix outside the repository: its dosdevices/z: links to /, which module discovery
     # would walk if it were under a folder on PSModulePath.
     $prefix = Join-Path ([IO.Path]::GetTempPath()) "mman-wineprefix-$PID"
-    $xml = Join-Path $ResultsOut 'xunit-windows.xml'
+    $xml = Join-Path $ResultsOut "xunit-windows-$Framework.xml"
     if (Test-Path $xml) { Remove-Item $xml }
     $wineserver = Join-Path (Split-Path $wine) 'wineserver'
-    Write-Host "`nRunning the core tests on the Windows code path (win-x64 under $(& $wine --version))" -ForegroundColor Cyan
+    Write-Host "`nRunning the core tests against the $Framework build on the Windows code path (win-x64 under $(& $wine --version))" -ForegroundColor Cyan
     $saved = @{ WINEPREFIX = $env:WINEPREFIX; WINEDEBUG = $env:WINEDEBUG; DOTNET_EnableWriteXorExecute = $env:DOTNET_EnableWriteXorExecute }
     try {
         # A fresh prefix; no Wine debug output; the CLR's W^X double mapping crashes under Wine.
@@ -237,9 +261,10 @@ function Invoke-WindowsTests {
     finally {
         Pop-Location
         Remove-Item $prefix -Recurse -Force -ErrorAction Ignore
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        # Set-Item removes a variable that was unset (see Invoke-WithIsolatedHome).
+        foreach ($name in $saved.Keys) { Set-Item -LiteralPath "Env:$name" -Value $saved[$name] }
     }
-    return Read-XunitResult -Suite 'Windows' -Path $xml -Missing "The Windows-path run produced no results (exit code $code)."
+    return Read-XunitResult -Suite $suite -Path $xml -Missing "The Windows-path run produced no results (exit code $code)."
 }
 
 function Invoke-PesterTests {
@@ -274,10 +299,14 @@ function Invoke-Test {
         exit 1
     }
     $null = New-Item -ItemType Directory -Path $ResultsOut -Force
-    $suites = @(Invoke-CoreTests) + @(Invoke-WindowsTests) + @(Invoke-PesterTests)
+    # The core tests against both builds, on Linux and on the Windows code path under Wine (net8.0 is
+    # what PowerShell 7 on Windows loads, netstandard2.0 what Windows PowerShell 5.1 loads).
+    $suites = @(Invoke-CoreTests -Framework net8.0) + @(Invoke-CoreTests -Framework netstandard2.0) +
+        @(Invoke-WindowsTests -Framework net8.0) + @(Invoke-WindowsTests -Framework netstandard2.0) +
+        @(Invoke-PesterTests)
     Write-Host ''
     foreach ($suite in $suites) {
-        Write-Host ('{0,-7} {1} passed, {2} failed, {3} skipped' -f $suite.Suite, $suite.Passed, $suite.Failed, $suite.Skipped)
+        Write-Host ('{0,-24} {1} passed, {2} failed, {3} skipped' -f $suite.Suite, $suite.Passed, $suite.Failed, $suite.Skipped)
     }
     $passed = ($suites | Measure-Object Passed -Sum).Sum
     $failed = ($suites | Measure-Object Failed -Sum).Sum

@@ -80,16 +80,26 @@ Describe 'The Mman package' -Tag CI {
         It 'Should contain <File>' -ForEach @(
             @{ File = 'Mman.psd1' }
             @{ File = 'Mman.psm1' }
-            @{ File = 'Mman.PowerShell.dll' }
+            @{ File = 'net8.0/Mman.PowerShell.dll' }
+            @{ File = 'netstandard2.0/Mman.PowerShell.dll' }
             @{ File = 'Mman.Format.ps1xml' }
             @{ File = 'en-US/Mman.PowerShell.dll-Help.xml' }
             @{ File = 'en-US/about_Mman.help.txt' }
             @{ File = 'LICENSE' }
             @{ File = 'README.md' }
             @{ File = 'CHANGELOG.md' }
-            @{ File = 'System.Memory.dll' }
+            @{ File = 'netstandard2.0/System.Memory.dll' }
+            @{ File = 'netstandard2.0/System.Buffers.dll' }
+            @{ File = 'netstandard2.0/System.Numerics.Vectors.dll' }
+            @{ File = 'netstandard2.0/System.Runtime.CompilerServices.Unsafe.dll' }
         ) {
             $entries | Should -Contain $File
+        }
+        It 'Should ship the net8.0 build alone in its folder (.NET 8 has System.Memory built in)' {
+            @($entries -like 'net8.0/*') | Should -Be @('net8.0/Mman.PowerShell.dll')
+        }
+        It 'Should have no assembly at the root, where neither PowerShell would look for it' {
+            @($entries | Where-Object { $_ -notmatch '/' -and $_ -like '*.dll' }) | Should -BeNullOrEmpty
         }
         It 'Should not contain test, build or debug files' {
             @($entries | Where-Object { $_ -match '(?i)tests?/|\.pdb$|\.deps\.json$|^bin/|^obj/' }) | Should -BeNullOrEmpty
@@ -164,6 +174,7 @@ Close-MemoryMap `$again, `$named
     ModuleBase   = `$module.ModuleBase
     Version      = `$module.Version.ToString()
     Cmdlets      = @(`$module.ExportedCmdlets.Keys | Sort-Object)
+    Assembly     = (Get-Command New-MemoryMap).ImplementingType.Assembly.Location
     Named        = `$text
     Open         = @(Get-MemoryMap).Count
     Examples     = @(`$help.examples.example).Count
@@ -177,6 +188,9 @@ Close-MemoryMap `$again, `$named
         It 'Should import the installed copy' {
             $smoke.ModuleBase | Should -BeExactly $moduleBase
             $smoke.Version | Should -BeExactly $version
+        }
+        It 'Should run the cmdlets of the installed net8.0 build' {
+            $smoke.Assembly | Should -BeExactly (Join-Path $moduleBase 'net8.0/Mman.PowerShell.dll')
         }
         It 'Should import in well under a second' {
             $smoke.Milliseconds | Should -BeLessThan 1000

@@ -30,7 +30,8 @@ function Get-PwshCommand {
     if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
         return @($process, (Join-Path $PSHOME 'pwsh.dll'))
     }
-    return @($process)
+    # The comma keeps a one-element array an array: 'return @($x)' would hand back the bare string.
+    return , @($process)
 }
 
 function Invoke-ChildPwsh {
