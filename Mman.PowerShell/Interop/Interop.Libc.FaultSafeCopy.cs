@@ -20,7 +20,8 @@ namespace Mman
             internal const int F_SETPIPE_SZ = 1031;
             internal const int F_GETPIPE_SZ = 1032;
 
-            // The native name, as the style guide asks of interop (CS8981 warns of lower-case type names).
+            // The native name, as the style guide asks of interop. CS8981 (a lower-case type name "may become
+            // a keyword") is a warning of the level the SDK sets for net8.0 builds.
 #pragma warning disable CS8981
             [StructLayout(LayoutKind.Sequential)]
             internal struct iovec
