@@ -34,12 +34,19 @@ namespace Mman
         // Pipes kept for reuse, one per thread copying at the same time; more than this are closed.
         private const int PooledPipes = 8;
 
+        // Ranges written of at least this size are faulted in for writing first, in one call per range:
+        // a file page's first write fault is costly (on ext4 it starts a journal transaction), and taking
+        // it inside one madvise instead of one fault per page made 1 GiB of writes to a new file 2 to 4
+        // times faster here (bench/: the write row).
+        private const long PopulateMinimum = 64 << 10;
+
         private static readonly PosixConstants s_linux = PosixConstants.Linux;
 
         private readonly int _pid = getpid();
         private readonly ConcurrentBag<Pipe> _pipes = new ConcurrentBag<Pipe>();
         private volatile bool _vmCallsAllowed = true;
         private volatile bool _pipesAllowed = true;
+        private volatile bool _populateAvailable = true;
 
         private LinuxFaultSafeCopier()
         {
@@ -89,6 +96,11 @@ namespace Mman
         /// <summary>Copies with process_vm_readv/writev, up to IOV_MAX ranges a call.</summary>
         private unsafe Outcome CopyThroughVmCalls(byte* mapStart, ReadOnlySpan<long> offsets, long bytesEach, byte* buffer, long bufferStep, bool toMap)
         {
+            if (toMap && bytesEach >= PopulateMinimum && !Populate(mapStart, offsets, bytesEach))
+            {
+                return Outcome.PageGone;
+            }
+
             iovec* mapSide = stackalloc iovec[IOV_MAX];
             iovec* bufferSide = stackalloc iovec[IOV_MAX];
             var batches = new RangeBatches(mapStart, offsets, bytesEach, buffer, bufferStep);
@@ -118,6 +130,40 @@ namespace Mman
             }
 
             return Outcome.Copied;
+        }
+
+        /// <summary>
+        /// Faults the pages under each range in for writing (MADV_POPULATE_WRITE). False when a page is gone;
+        /// true otherwise, also where the call is not available (before Linux 5.14) or fails for another
+        /// reason: the copy then takes the faults itself, and reports a vanished page as it always does.
+        /// </summary>
+        private unsafe bool Populate(byte* mapStart, ReadOnlySpan<long> offsets, long bytesEach)
+        {
+            long page = Environment.SystemPageSize;
+            for (int i = 0; i < offsets.Length && _populateAvailable; i++)
+            {
+                long first = (long)(mapStart + offsets[i]);
+                long start = first - (first % page);
+                long end = first + bytesEach;
+                if (madvise((IntPtr)start, (UIntPtr)(ulong)(end - start), MADV_POPULATE_WRITE) == 0)
+                {
+                    continue;
+                }
+
+                int errno = Marshal.GetLastWin32Error();
+                if (errno == s_linux.EFAULT)
+                {
+                    return false;
+                }
+
+                if (errno == s_linux.EINVAL)
+                {
+                    // A kernel without MADV_POPULATE_WRITE.
+                    _populateAvailable = false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>

@@ -20,6 +20,10 @@ namespace Mman
             internal const int F_SETPIPE_SZ = 1031;
             internal const int F_GETPIPE_SZ = 1032;
 
+            // Linux 5.14+ (asm-generic/mman-common.h): fault pages in for writing, in one call, and report
+            // with EFAULT, not SIGBUS, a page that cannot be (past the end of a truncated file).
+            internal const int MADV_POPULATE_WRITE = 23;
+
             // The native name, as the style guide asks of interop. CS8981 (a lower-case type name "may become
             // a keyword") is a warning of the level the SDK sets for net8.0 builds.
 #pragma warning disable CS8981
@@ -48,6 +52,9 @@ namespace Mman
 
             [DllImport(LibraryName, SetLastError = true)]
             internal static extern int fcntl(int fd, int cmd, int arg);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern int madvise(IntPtr addr, UIntPtr length, int advice);
         }
     }
 }
