@@ -154,6 +154,42 @@ function Measure-Run {
     }
 }
 
+function Measure-Interleaved {
+    # Like Measure-Run for several methods compared in one row, but their runs take turns (A B C, A B C,
+    # ...), after one untimed warm-up round: whatever the machine does over the minutes of a set (the
+    # page cache, memory a hypervisor has to hand back, the GC's tuning) falls on every method alike,
+    # not on whichever happens to go first. $Methods is an ordered dictionary of name -> @(action,
+    # arguments); returns a dictionary of name -> the object Measure-Run returns.
+    param([System.Collections.Specialized.OrderedDictionary] $Methods, [int] $Times = $Repetitions)
+    $seconds = @{}
+    $collections = @{}
+    foreach ($name in $Methods.Keys) {
+        $seconds[$name] = [Collections.Generic.List[double]]::new()
+        $collections[$name] = [Collections.Generic.List[double]]::new()
+    }
+    for ($run = 0; $run -le $Times; $run++) {
+        foreach ($name in $Methods.Keys) {
+            $action, $arguments = $Methods[$name]
+            [GC]::Collect()
+            [GC]::WaitForPendingFinalizers()
+            $gen2 = [GC]::CollectionCount(2)
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $null = & $action @arguments
+            $elapsed = $watch.Elapsed.TotalSeconds
+            if ($run -eq 0) { continue }
+            $seconds[$name].Add($elapsed)
+            $collections[$name].Add([GC]::CollectionCount(2) - $gen2)
+        }
+    }
+    $results = @{}
+    foreach ($name in $Methods.Keys) {
+        $results[$name] = [pscustomobject]@{
+            Seconds = Get-Median $seconds[$name]; Gen2 = Get-Median $collections[$name]; Runs = $seconds[$name].Count; Output = $null
+        }
+    }
+    return $results
+}
+
 function Measure-Median {
     # Measure-Run's median seconds alone.
     param([scriptblock] $Action, [object[]] $Arguments = @(), [int] $Times = $Repetitions, [scriptblock] $Warmup)
@@ -198,7 +234,7 @@ function Get-PwshCommand {
     if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
         return @($process, (Join-Path $PSHOME 'pwsh.dll'))
     }
-    return @($process)
+    return , @($process)
 }
 
 function Get-Sha256([object] $Data) {
@@ -523,15 +559,28 @@ try {
     }
 
     Write-Status "Chunk loops, a new array per chunk kept in a variable: Read-MemoryMap, FileStream.Read, allocation alone ($chunkText and $oddText)"
-    $mmanKept = Measure-Run -Arguments $map, $DataSize, $Chunk -Action $readKept
-    $streamKeptRun = Measure-Run -Arguments $dataPath, $DataSize, $Chunk -Action $streamKept
-    $allocateRun = Measure-Run -Arguments $DataSize, $Chunk -Action $allocateKept
-    $mmanOdd = Measure-Run -Arguments $map, $DataSize, $OddChunk -Action $readKept
-    $streamOdd = Measure-Run -Arguments $dataPath, $DataSize, $OddChunk -Action $streamKept
+    $kept = Measure-Interleaved ([ordered]@{
+            Mman = $readKept, @($map, $DataSize, $Chunk)
+            Stream = $streamKept, @($dataPath, $DataSize, $Chunk)
+            Allocate = $allocateKept, @($DataSize, $Chunk)
+        })
+    $mmanKept = $kept.Mman
+    $streamKeptRun = $kept.Stream
+    $allocateRun = $kept.Allocate
+    $odd = Measure-Interleaved ([ordered]@{
+            Mman = $readKept, @($map, $DataSize, $OddChunk)
+            Stream = $streamKept, @($dataPath, $DataSize, $OddChunk)
+        })
+    $mmanOdd = $odd.Mman
+    $streamOdd = $odd.Stream
 
     Write-Status 'Chunk loops, each new array discarded at once ($null = ...): Read-MemoryMap, FileStream.Read'
-    $mmanDiscarded = Measure-Run -Arguments $map, $DataSize, $Chunk -Action $readDiscarded
-    $streamDiscardedRun = Measure-Run -Arguments $dataPath, $DataSize, $Chunk -Action $streamDiscarded
+    $discarded = Measure-Interleaved ([ordered]@{
+            Mman = $readDiscarded, @($map, $DataSize, $Chunk)
+            Stream = $streamDiscarded, @($dataPath, $DataSize, $Chunk)
+        })
+    $mmanDiscarded = $discarded.Mman
+    $streamDiscardedRun = $discarded.Stream
 
     Write-Status 'Sequential read: Get-Content -AsByteStream (slow: one object per byte)'
     $getContentBytes = Measure-Median -Arguments $dataPath, $GetContentSize -Times $SlowRepetitions -Warmup {
@@ -572,32 +621,15 @@ try {
 
     Write-Status "Chunk loops into one reused $chunkText array: Read-MemoryMap -Buffer, FileStream.Read, MemoryMappedViewAccessor.ReadArray, C memcpy"
     $reused = [byte[]]::new($Chunk)
-    $mmanBuffer = $null
-    if ($hasBuffer) {
-        $mmanBuffer = Measure-Run -Arguments $map, $reused, $DataSize -KeepOutput -Action {
-            param($source, [byte[]] $buffer, [long] $size)
-            $total = 0L
-            for ($offset = 0L; $offset -lt $size; $offset += $buffer.Length) {
-                $total += Read-MemoryMap $source -Buffer $buffer -Offset $offset
-            }
-            $total
+    $bufferLoop = {
+        param($source, [byte[]] $buffer, [long] $size)
+        $total = 0L
+        for ($offset = 0L; $offset -lt $size; $offset += $buffer.Length) {
+            $total += Read-MemoryMap $source -Buffer $buffer -Offset $offset
         }
-        # The buffer now holds the file's last chunk, until the next method reuses it.
-        $last = [byte[]]::new($Chunk)
-        $stream = [IO.File]::OpenRead($dataPath)
-        try {
-            $stream.Position = $DataSize - $Chunk
-            $null = $stream.Read($last, 0, $Chunk)
-        }
-        finally {
-            $stream.Dispose()
-        }
-        if ($mmanBuffer.Output -eq $DataSize -and (Get-Sha256 $reused) -eq (Get-Sha256 $last)) {
-            $checks.Add("the -Buffer loop counted $dataText read and ended with the file's last $chunkText")
-        }
-        else { $problems.Add("the -Buffer loop counted $($mmanBuffer.Output) bytes (of $DataSize) or ended with other bytes than the file's") }
+        $total
     }
-    $streamBuffer = Measure-Run -Arguments $dataPath, $reused, $DataSize -Action {
+    $streamLoop = {
         param([string] $path, [byte[]] $buffer, [long] $size)
         $total = 0L
         $stream = [IO.File]::OpenRead($path)
@@ -611,7 +643,20 @@ try {
         }
         $total
     }
-    $accessorBuffer = Measure-Run -Arguments $accessor, $reused, $DataSize -Action {
+    $coreLoop = {
+        param($source, [byte[]] $buffer, [long] $size)
+        for ($offset = 0L; $offset -lt $size; $offset += $buffer.Length) {
+            $source.Read($offset, $buffer, 0, $buffer.Length)
+        }
+    }
+    $callLoop = {
+        # The cmdlet's own cost: the same calls with -Count 0, which copy nothing.
+        param($source, [byte[]] $buffer, [long] $size)
+        for ($offset = 0L; $offset -lt $size; $offset += $buffer.Length) {
+            $null = Read-MemoryMap $source -Buffer $buffer -Offset $offset -Count 0
+        }
+    }
+    $accessorLoop = {
         param($source, [byte[]] $buffer, [long] $size)
         $total = 0L
         for ($offset = 0L; $offset -lt $size; $offset += $buffer.Length) {
@@ -619,6 +664,40 @@ try {
         }
         $total
     }
+    $methods = [ordered]@{
+        Stream = $streamLoop, @($dataPath, $reused, $DataSize)
+        Core = $coreLoop, @($map, $reused, $DataSize)
+        Accessor = $accessorLoop, @($accessor, $reused, $DataSize)
+    }
+    $mmanBuffer = $null
+    $callBuffer = $null
+    if ($hasBuffer) {
+        # Checked once, untimed: every byte counted, and the buffer holds the file's last chunk.
+        $counted = & $bufferLoop $map $reused $DataSize
+        $last = [byte[]]::new($Chunk)
+        $stream = [IO.File]::OpenRead($dataPath)
+        try {
+            $stream.Position = $DataSize - $Chunk
+            $null = $stream.Read($last, 0, $Chunk)
+        }
+        finally {
+            $stream.Dispose()
+        }
+        if ($counted -eq $DataSize -and (Get-Sha256 $reused) -eq (Get-Sha256 $last)) {
+            $checks.Add("the -Buffer loop counted $dataText read and ended with the file's last $chunkText")
+        }
+        else { $problems.Add("the -Buffer loop counted $counted bytes (of $DataSize) or ended with other bytes than the file's") }
+        $methods.Insert(0, 'Buffer', @($bufferLoop, @($map, $reused, $DataSize)))
+        $methods.Insert(1, 'Calls', @($callLoop, @($map, $reused, $DataSize)))
+    }
+    $reusedRuns = Measure-Interleaved $methods
+    if ($hasBuffer) {
+        $mmanBuffer = $reusedRuns.Buffer
+        $callBuffer = $reusedRuns.Calls
+    }
+    $streamBuffer = $reusedRuns.Stream
+    $coreBuffer = $reusedRuns.Core
+    $accessorBuffer = $reusedRuns.Accessor
     $cChunked = if ($memcpy) { (Invoke-Timed $memcpy @($dataPath, $Chunk, $Repetitions)).Seconds }
 
     $rate = if ($mmanBuffer) { Format-Measured $DataSize $mmanBuffer }
@@ -626,6 +705,11 @@ try {
     $benchmark = "Read $dataText in $chunkText chunks into one reused array " + '(`$n = Read-MemoryMap $map -Buffer $buffer -Offset $o`)'
     Add-Row $benchmark $rate 'FileStream.Read into one reused array' (Format-Measured $DataSize $streamBuffer) `
         -Ratio (Get-Ratio $streamBuffer.Seconds $mmanSeconds) -AtLeast 0.9 -MmanMissing $noBuffer
+    Add-Row $benchmark $rate 'The core method in the same loop, no cmdlet: `$map.Read($o, $buffer, 0, 1MB)`' (Format-Measured $DataSize $coreBuffer) `
+        -Ratio (Get-Ratio $coreBuffer.Seconds $mmanSeconds) -MmanMissing $noBuffer
+    Add-Row $benchmark $rate 'The cmdlet calls alone: the same loop with `-Count 0`, nothing copied (time, not speed)' `
+        $(if ($callBuffer) { Format-Invariant '{0:N1} ms, {1:N1} µs per call' ($callBuffer.Seconds * 1e3) ($callBuffer.Seconds * 1e6 / ($DataSize / $Chunk)) } else { '—' }) `
+        -Ratio $(if ($callBuffer) { Get-Ratio $callBuffer.Seconds $mmanSeconds } else { [double]::NaN }) -MmanMissing $noBuffer
     Add-Row $benchmark $rate 'MemoryMappedViewAccessor.ReadArray into one reused array' (Format-Measured $DataSize $accessorBuffer) `
         -Ratio (Get-Ratio $accessorBuffer.Seconds $mmanSeconds) -MmanMissing $noBuffer
     Add-Row $benchmark $rate 'C memcpy loop over an mmap into one reused buffer (the physical limit)' (Format-Rate $DataSize $cChunked) `
@@ -1095,8 +1179,8 @@ Format-MarkdownTable
 (Format-Invariant '- Medians of {0} timed runs, each set after one untimed warm-up run ({1} runs for Get-Content per byte and for the sparse-file child processes; a method whose first run took {2} s or more was timed by that run alone, and says so). GB/s is 10^9 bytes per second.' $Repetitions $SlowRepetitions $LongRun)
 '- Ratio: Mman''s speed ÷ the alternative''s, higher is better; where the target reads "the cost" (the small read, Find -All and the rows beside them), Mman''s time ÷ the alternative''s, lower is better. Rows with no target are for information.'
 '- PowerShell methods run as loops over local variables in one pwsh; the maps and the accessor are opened once, outside the timings. Python (bench/bench.py) and C (bench/memcpy.c, bench/saferoutes.c, -O2) time themselves, without their start-up; the grep timings include starting grep.'
-'- New arrays: both sides of a row treat the array alike. "Kept in a variable" (`$chunk = ...` until the next chunk replaces it) is what a loop that processes its chunks does. "Discarded at once" (`$null = ...`) leaves no survivor, so .NET''s large-object-heap budget stays at its minimum and a blocking gen2 collection runs every few 1 MiB allocations, for FileStream as for Mman. "gen2 GCs" is GC.CollectionCount(2) after minus before, in one timed run (median); the full collection before each run is not counted. The allocation-alone row is the floor every new-array method pays.'
-"- -Buffer: measured only when Read-MemoryMap has a -Buffer parameter (Get-Command); this build $(if ($hasBuffer) { 'has it' } else { 'has not' }). Each call fills the 1 MiB array from -Offset and emits the number of bytes read; FileStream reads into one reused array the same way."
+'- New arrays: both sides of a row treat the array alike. "Kept in a variable" (`$chunk = ...` until the next chunk replaces it) is what a loop that processes its chunks does. "Discarded at once" (`$null = ...`) leaves no survivor, so .NET''s large-object-heap budget stays at its minimum and a blocking gen2 collection runs every few 1 MiB allocations, for FileStream as for Mman. "gen2 GCs" is GC.CollectionCount(2) after minus before, in one timed run (median); the full collection before each run is not counted. The allocation-alone row is the floor every new-array method pays. The methods of these rows take turns, run by run (A B C, A B C, ...), so that what the machine does over the minutes (memory the hypervisor hands back, the GC tuning itself) falls on each alike.'
+"- -Buffer: measured only when Read-MemoryMap has a -Buffer parameter (Get-Command); this build $(if ($hasBuffer) { 'has it' } else { 'has not' }). Each call fills the 1 MiB array from -Offset and emits the number of bytes read; FileStream reads into one reused array the same way. The methods take turns run by run, as for new arrays. The -Count 0 row is the same loop copying nothing: what 1,024 calls of the cmdlet cost by themselves (parameter binding and the pipeline), which no copy can win back; the core-method row is the same copies without the cmdlet."
 "- One call: both allocate a new $dataText object: Read-MemoryMap a byte[], Python a bytes object (m[0:size]). C memcpy copies into one reused buffer, so it is the physical limit rather than the same work."
 "- Gathers: the same $countText random offsets for every map and method. The anonymous map (New-MemoryMap -Size) and, on Linux, the named shared memory (New-MemoryMap -Name mman-bench-<pid>, removed with Remove-MemoryMap at the end) were filled with the file's bytes before the timings; Python reads an mmap of the file."
 '- Copy routes (bench/saferoutes.c, Linux): reading file-backed memory by plain loads (memcpy) is the floor, but kills the process with SIGBUS when another process truncates the file; process_vm_readv, pread and writev into a pipe report an error instead. Their per-value cost is the floor of a crash-safe gather by that route; Mman copies file-backed and named memory through such a route, anonymous memory directly.'
