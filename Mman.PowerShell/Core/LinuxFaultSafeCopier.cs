@@ -46,7 +46,8 @@ namespace Mman
         private readonly ConcurrentBag<Pipe> _pipes = new ConcurrentBag<Pipe>();
         private volatile bool _vmCallsAllowed = true;
         private volatile bool _pipesAllowed = true;
-        private volatile bool _populateAvailable = true;
+        // MADV_POPULATE_WRITE is from Linux 5.14; on older kernels it is EINVAL, and not tried again.
+        private static volatile bool s_populateAvailable = true;
 
         private LinuxFaultSafeCopier()
         {
@@ -133,6 +134,19 @@ namespace Mman
         }
 
         /// <summary>
+        /// Faults the whole pages inside [start, start + length) in for writing (MADV_POPULATE_WRITE), in
+        /// one call; true when done, false when the call failed or does not exist (before Linux 5.14).
+        /// </summary>
+        internal static unsafe bool FaultInForWriting(byte* start, long length)
+        {
+            long page = Environment.SystemPageSize;
+            long first = ((long)start + page - 1) / page * page;
+            long end = ((long)start + length) / page * page;
+            return end > first && s_populateAvailable
+                && (madvise((IntPtr)first, (UIntPtr)(ulong)(end - first), MADV_POPULATE_WRITE) == 0 || NoteUnavailable());
+        }
+
+        /// <summary>
         /// Faults the pages under each range in for writing (MADV_POPULATE_WRITE). False when a page is gone;
         /// true otherwise, also where the call is not available (before Linux 5.14) or fails for another
         /// reason: the copy then takes the faults itself, and reports a vanished page as it always does.
@@ -140,7 +154,7 @@ namespace Mman
         private unsafe bool Populate(byte* mapStart, ReadOnlySpan<long> offsets, long bytesEach)
         {
             long page = Environment.SystemPageSize;
-            for (int i = 0; i < offsets.Length && _populateAvailable; i++)
+            for (int i = 0; i < offsets.Length && s_populateAvailable; i++)
             {
                 long first = (long)(mapStart + offsets[i]);
                 long start = first - (first % page);
@@ -159,7 +173,7 @@ namespace Mman
                 if (errno == s_linux.EINVAL)
                 {
                     // A kernel without MADV_POPULATE_WRITE.
-                    _populateAvailable = false;
+                    s_populateAvailable = false;
                 }
             }
 
@@ -218,6 +232,17 @@ namespace Mman
                     pipe.Close();
                 }
             }
+        }
+
+        /// <summary>Stops trying MADV_POPULATE_WRITE when the kernel does not know it; returns false.</summary>
+        private static bool NoteUnavailable()
+        {
+            if (Marshal.GetLastWin32Error() == s_linux.EINVAL)
+            {
+                s_populateAvailable = false;
+            }
+
+            return false;
         }
 
         /// <summary>What a short or failed pipe call means: a page gone (EFAULT, short), or the route unusable.</summary>

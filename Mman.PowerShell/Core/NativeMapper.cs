@@ -72,6 +72,14 @@ namespace Mman
         /// </summary>
         internal abstract MappedMemoryCopier FaultSafeCopier { get; }
 
+        /// <summary>
+        /// Makes the pages of a buffer of this process present and writable in one call, where the system
+        /// has one, before a copy fills it; a hint that may do nothing, and never fails.
+        /// </summary>
+        internal virtual unsafe void FaultIn(byte* start, long length)
+        {
+        }
+
         /// <summary>The symbolic name and text of an OS error number.</summary>
         internal abstract string DescribeError(int code, out string name);
 

@@ -399,6 +399,14 @@ namespace Mman
             }
         }
 
+        internal override unsafe void FaultIn(byte* start, long length)
+        {
+            if (!_isMacOS)
+            {
+                LinuxFaultSafeCopier.FaultInForWriting(start, length);
+            }
+        }
+
         internal override string DescribeError(int code, out string name)
         {
             name = _c.ErrnoName(code) ?? "errno " + code;
