@@ -50,7 +50,7 @@ try {
         Write-MemoryMap $anon -Data 1
     }
     catch {
-        Write-Host ("Refused: {0}`n  ErrorId: {1}  Category: {2}" -f $_.Exception.Message, $_.FullyQualifiedErrorId, $_.CategoryInfo.Category)
+        Write-Host ("Refused: {0}`n  ErrorId: {1}  Category: {2}" -f "$_", $_.FullyQualifiedErrorId, $_.CategoryInfo.Category)
     }
 
     Show-Step 'Named shared memory: another process (a background job) opens it by name and answers'
@@ -91,7 +91,7 @@ try {
         Read-MemoryMap $file
     }
     catch {
-        Write-Host ("Refused: {0}`n  ErrorId: {1}" -f $_.Exception.Message, $_.FullyQualifiedErrorId)
+        Write-Host ("Refused: {0}`n  ErrorId: {1}" -f "$_", $_.FullyQualifiedErrorId)
     }
     Write-Host ("Open maps left: {0}" -f @(Get-MemoryMap).Count)
 }
