@@ -422,6 +422,26 @@ Describe 'Read-MemoryMap' -Tag CI {
         }
     }
 
+    Context 'When a read of 256 MiB or more, copied with progress, is refused' {
+        BeforeAll {
+            # Untouched anonymous memory costs nothing; the read is refused before anything is copied.
+            $map = New-MemoryMap -Size 300MB -Protection Write
+            $allocated = [GC]::GetAllocatedBytesForCurrentThread()
+            $err = Get-ErrorRecord { Read-MemoryMap $map -ErrorAction Stop }
+            $allocated = [GC]::GetAllocatedBytesForCurrentThread() - $allocated
+        }
+        AfterAll {
+            Close-MemoryMap $map
+        }
+
+        It 'Should fail with MapNotReadable' {
+            $err.FullyQualifiedErrorId | Should -Be 'MapNotReadable,Mman.Commands.ReadMemoryMapCommand'
+        }
+        It 'Should not allocate the 300 MiB array first' {
+            $allocated | Should -BeLessThan 64MB
+        }
+    }
+
     Context 'When reading into a -Buffer is refused by the map' {
         BeforeAll {
             $map = New-MemoryMap -Size 4096

@@ -16,10 +16,12 @@ namespace Mman.Commands
 
         /// <summary>
         /// Reads <paramref name="count"/> bytes (at least <see cref="ProgressThreshold"/>, at most one
-        /// array) into a new array with progress. The caller has checked the range with CheckAccess.
+        /// array) into a new array with progress.
         /// </summary>
         internal static byte[] Read(Cmdlet cmdlet, MemoryMap map, long offset, long count)
         {
+            // Refuse a read that would fail before allocating hundreds of megabytes for it.
+            map.CheckAccess(offset, count, MemoryProtection.Read);
 #if NET8_0_OR_GREATER
             // Every byte is overwritten by the copy: zeroing it first would be a wasted pass.
             byte[] bytes = GC.AllocateUninitializedArray<byte>(checked((int)count));
