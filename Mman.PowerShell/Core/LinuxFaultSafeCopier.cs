@@ -42,12 +42,13 @@ namespace Mman
 
         private static readonly PosixConstants s_linux = PosixConstants.Linux;
 
+        // MADV_POPULATE_WRITE is from Linux 5.14; on older kernels it is EINVAL, and not tried again.
+        private static volatile bool s_populateAvailable = true;
+
         private readonly int _pid = getpid();
         private readonly ConcurrentBag<Pipe> _pipes = new ConcurrentBag<Pipe>();
         private volatile bool _vmCallsAllowed = true;
         private volatile bool _pipesAllowed = true;
-        // MADV_POPULATE_WRITE is from Linux 5.14; on older kernels it is EINVAL, and not tried again.
-        private static volatile bool s_populateAvailable = true;
 
         private LinuxFaultSafeCopier()
         {
@@ -134,50 +135,64 @@ namespace Mman
         }
 
         /// <summary>
-        /// Faults the whole pages inside [start, start + length) in for writing (MADV_POPULATE_WRITE), in
-        /// one call; true when done, false when the call failed or does not exist (before Linux 5.14).
+        /// Faults the whole pages inside [start, start + length) of a buffer of this process in for
+        /// writing, in one call; a hint: it does nothing where the call does not exist.
         /// </summary>
-        internal static unsafe bool FaultInForWriting(byte* start, long length)
+        internal static unsafe void FaultInForWriting(byte* start, long length)
         {
             long page = Environment.SystemPageSize;
             long first = ((long)start + page - 1) / page * page;
             long end = ((long)start + length) / page * page;
-            return end > first && s_populateAvailable
-                && (madvise((IntPtr)first, (UIntPtr)(ulong)(end - first), MADV_POPULATE_WRITE) == 0 || NoteUnavailable());
+            if (end > first)
+            {
+                PopulateWrite(first, end);
+            }
         }
 
         /// <summary>
-        /// Faults the pages under each range in for writing (MADV_POPULATE_WRITE). False when a page is gone;
-        /// true otherwise, also where the call is not available (before Linux 5.14) or fails for another
-        /// reason: the copy then takes the faults itself, and reports a vanished page as it always does.
+        /// Faults the pages under each range of the map in for writing. False when a page is gone;
+        /// true otherwise, also where the call is not available or fails for another reason: the copy
+        /// then takes the faults itself, and reports a vanished page as it always does.
         /// </summary>
-        private unsafe bool Populate(byte* mapStart, ReadOnlySpan<long> offsets, long bytesEach)
+        private static unsafe bool Populate(byte* mapStart, ReadOnlySpan<long> offsets, long bytesEach)
         {
             long page = Environment.SystemPageSize;
-            for (int i = 0; i < offsets.Length && s_populateAvailable; i++)
+            for (int i = 0; i < offsets.Length; i++)
             {
                 long first = (long)(mapStart + offsets[i]);
-                long start = first - (first % page);
-                long end = first + bytesEach;
-                if (madvise((IntPtr)start, (UIntPtr)(ulong)(end - start), MADV_POPULATE_WRITE) == 0)
-                {
-                    continue;
-                }
-
-                int errno = Marshal.GetLastWin32Error();
-                if (errno == s_linux.EFAULT)
+                if (PopulateWrite(first - (first % page), first + bytesEach) == s_linux.EFAULT)
                 {
                     return false;
-                }
-
-                if (errno == s_linux.EINVAL)
-                {
-                    // A kernel without MADV_POPULATE_WRITE.
-                    s_populateAvailable = false;
                 }
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// MADV_POPULATE_WRITE over [start, end), start on a page boundary: 0, or the errno it failed with
+        /// (EFAULT: a page past the end of a truncated file). Before Linux 5.14 the call is EINVAL, and is
+        /// not tried again.
+        /// </summary>
+        private static int PopulateWrite(long start, long end)
+        {
+            if (!s_populateAvailable)
+            {
+                return 0;
+            }
+
+            if (madvise((IntPtr)start, (UIntPtr)(ulong)(end - start), MADV_POPULATE_WRITE) == 0)
+            {
+                return 0;
+            }
+
+            int errno = Marshal.GetLastWin32Error();
+            if (errno == s_linux.EINVAL)
+            {
+                s_populateAvailable = false;
+            }
+
+            return errno;
         }
 
         /// <summary>
@@ -232,17 +247,6 @@ namespace Mman
                     pipe.Close();
                 }
             }
-        }
-
-        /// <summary>Stops trying MADV_POPULATE_WRITE when the kernel does not know it; returns false.</summary>
-        private static bool NoteUnavailable()
-        {
-            if (Marshal.GetLastWin32Error() == s_linux.EINVAL)
-            {
-                s_populateAvailable = false;
-            }
-
-            return false;
         }
 
         /// <summary>What a short or failed pipe call means: a page gone (EFAULT, short), or the route unusable.</summary>
