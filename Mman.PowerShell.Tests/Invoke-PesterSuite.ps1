@@ -8,7 +8,9 @@ param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $TestPath,
     [Parameter(Mandatory)] [string] $SummaryPath,
-    [Parameter(Mandatory)] [string] $ResultPath
+    # The NUnit report; build.ps1 leaves it out on the Windows path, where Pester's report calls
+    # Get-CimInstance (CimCmdlets hangs under Wine) and cannot write some characters of Wine's messages.
+    [string] $ResultPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -17,8 +19,10 @@ $config = New-PesterConfiguration
 $config.Run.Path = $TestPath
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
-$config.TestResult.Enabled = $true
-$config.TestResult.OutputPath = $ResultPath
+if ($ResultPath) {
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputPath = $ResultPath
+}
 $result = Invoke-Pester -Configuration $config
 if ($null -eq $result) {
     # Pester itself failed (no test files, a broken configuration): that is a failed run.

@@ -11,6 +11,13 @@ Import-Module $module
 
 function Show-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
 
+function Read-FileText([string] $Path) {
+    # Windows refuses [IO.File]::ReadAllText while a writable map of the file is open (a sharing
+    # violation): read it as any other program must then, sharing read and write access.
+    $stream = [IO.File]::Open($Path, [IO.FileMode]::Open, [IO.FileAccess]::Read, [IO.FileShare]::ReadWrite)
+    try { [IO.StreamReader]::new($stream).ReadToEnd() } finally { $stream.Dispose() }
+}
+
 $dir = Join-Path ([IO.Path]::GetTempPath()) ("mman-demo-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
 $null = New-Item -ItemType Directory -Path $dir
 $path = Join-Path $dir 'data.bin'
@@ -28,7 +35,7 @@ try {
 
     Show-Step 'Write-MemoryMap, then Sync-MemoryMap: the change reaches the file'
     $file | Write-MemoryMap -Text 'A FILE' -Offset 0 -PassThru | Sync-MemoryMap
-    Write-Host ("File now reads: " + [IO.File]::ReadAllText($path))
+    Write-Host ("File now reads: " + (Read-FileText $path))
 
     Show-Step 'Find-MemoryMap: where does "disk" occur? Its matches pipe into Read-MemoryMap'
     Find-MemoryMap $file -Text 'disk' -All | Format-Table | Out-String | Write-Host
