@@ -1,8 +1,13 @@
-# The gallery package, proven by installing it: build.ps1 Package publishes Mman with Publish-PSResource
-# to a local folder repository and puts the .nupkg's path in $env:MMAN_PACKAGE_PATH (build.ps1 Test does
-# this before the suites run). These tests install that package with Install-PSResource into a
-# temporary HOME, import it by name in fresh pwsh processes and use it, leaving the user's own
-# repositories and modules untouched.
+# The gallery package, proven by installing it: build.ps1 Package makes the .nupkg with
+# Compress-PSResource and puts its path in $env:MMAN_PACKAGE_PATH (build.ps1 Test does this before the
+# suites run). These tests install that package with Install-PSResource from a folder repository,
+# import it by name in fresh pwsh processes and use it, leaving the user's own repositories and
+# modules untouched: the isolated pwsh's HOME and data folders point into a temporary home.
+# On Windows, PSResourceGet keeps its repository list and CurrentUser modules in the profile's known
+# folders (LocalApplicationData, Documents), which no environment variable moves. There the install
+# runs only when the whole profile is a throwaway one: build.ps1 runs the Windows-path suite in a fresh
+# Wine prefix that it deletes afterwards, and says so with MMAN_DISPOSABLE_PROFILE=1. Elsewhere on
+# Windows the install tests are skipped, and the package's contents are still checked.
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestUtility.psm1"
@@ -43,18 +48,38 @@ BeforeAll {
         return $result.Output
     }
 
-    # The user's own repository list, to prove it is left alone.
-    $script:userRepositories = Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) 'PSResourceGet/PSResourceRepository.xml'
-    $script:userRepositoriesBefore = if (Test-Path $userRepositories) { (Get-FileHash $userRepositories).Hash } else { $null }
+    # Where PSResourceGet keeps the repository list and puts CurrentUser modules (as its source does:
+    # LocalApplicationData/PSResourceGet; Documents/PowerShell/Modules on Windows, else
+    # HOME/.local/share/powershell/Modules), seen from this pwsh and from the isolated one.
+    $locationScript = @'
+$modules = if ($IsWindows) { Join-Path ([Environment]::GetFolderPath('MyDocuments')) 'PowerShell/Modules' } else { Join-Path $HOME '.local/share/powershell/Modules' }
+'{0}|{1}' -f (Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) 'PSResourceGet/PSResourceRepository.xml'), $modules
+'@
+    $script:userRepositories, $script:userModules = (& ([scriptblock]::Create($locationScript))) -split '\|'
+    $script:isolatedRepositories, $script:isolatedModules = (Invoke-Isolated $locationScript | Select-Object -Last 1) -split '\|'
+    $script:profileIsTemporary = $isolatedRepositories -like "$tempHome*" -and $isolatedModules -like "$tempHome*"
+    $script:profileIsDisposable = $env:MMAN_DISPOSABLE_PROFILE -eq '1'
+    $script:installSkipped = -not ($profileIsTemporary -or $profileIsDisposable)
+    $script:installSkipReason = "PSResourceGet's repository list ($isolatedRepositories) and CurrentUser modules are the profile's own here, whatever the environment says; MMAN_DISPOSABLE_PROFILE=1 allows the install in a throwaway profile"
 
-    $repository = Split-Path $package
-    $script:installed = Invoke-Isolated @"
+    # The user's own repository list and CurrentUser modules, to prove they are left alone.
+    function Get-UserState {
+        $list = if (Test-Path $userRepositories) { (Get-FileHash $userRepositories).Hash } else { $null }
+        $modules = if (Test-Path $userModules) { @(Get-ChildItem $userModules -Recurse -Depth 1 | ForEach-Object FullName) -join '|' } else { $null }
+        "$list;$modules"
+    }
+    $script:userStateBefore = Get-UserState
+
+    if (-not $installSkipped) {
+        $repository = Split-Path $package
+        $script:installed = Invoke-Isolated @"
 Register-PSResourceRepository -Name MmanTest -Uri '$repository' -Trusted
 Install-PSResource -Name Mman -Repository MmanTest -TrustRepository -Scope CurrentUser
 `$module = Get-Module -ListAvailable -Name Mman
 '{0}|{1}' -f `$module.Version, `$module.ModuleBase
 "@
-    $script:installedVersion, $script:moduleBase = ($installed | Select-Object -Last 1) -split '\|'
+        $script:installedVersion, $script:moduleBase = ($installed | Select-Object -Last 1) -split '\|'
+    }
 }
 
 Describe 'The Mman package' -Tag CI {
@@ -124,18 +149,36 @@ Describe 'The Mman package' -Tag CI {
     }
 
     Context 'When the package is installed with Install-PSResource' {
+        BeforeEach {
+            if ($installSkipped) { Set-ItResult -Skipped -Because $installSkipReason }
+        }
+
         It 'Should install the version that was published' {
             $installedVersion | Should -BeExactly $version
         }
-        It 'Should install into the temporary home, not the user''s modules' {
-            $moduleBase | Should -BeLike "$tempHome*"
+        It 'Should install into the isolated pwsh''s module folder' {
+            $moduleBase | Should -BeLike "$isolatedModules*"
         }
-        It 'Should leave the user''s repository list as it was' {
-            $after = if (Test-Path $userRepositories) { (Get-FileHash $userRepositories).Hash } else { $null }
-            $after | Should -Be $userRepositoriesBefore
+        It 'Should keep PSResourceGet''s repository list where the isolated pwsh has it' {
+            $isolatedRepositories | Should -Exist
+            Get-Content $isolatedRepositories -Raw | Should -Match 'MmanTest'
         }
-        It 'Should keep PSResourceGet''s settings in the temporary home' {
-            Join-Path $isolated.XDG_DATA_HOME 'PSResourceGet/PSResourceRepository.xml' | Should -Exist
+        It 'Should have a temporary home for the repository list and modules (not on Windows: its known folders do not move)' -Skip:$IsWindows {
+            $profileIsTemporary | Should -BeTrue
+        }
+    }
+
+    Context 'When the user''s own repository list and modules are checked afterwards' {
+        BeforeEach {
+            # Installed or skipped, nothing of the user's changes; only a throwaway profile
+            # (MMAN_DISPOSABLE_PROFILE) gets the install, on purpose.
+            if ($profileIsDisposable -and -not $profileIsTemporary) {
+                Set-ItResult -Skipped -Because 'the profile is a throwaway one (MMAN_DISPOSABLE_PROFILE): the install went into it on purpose'
+            }
+        }
+
+        It 'Should leave the user''s repository list and CurrentUser modules as they were' {
+            Get-UserState | Should -BeExactly $userStateBefore
         }
         It 'Should leave no MmanTest repository in the user''s list' {
             if (Test-Path $userRepositories) {
@@ -148,14 +191,18 @@ Describe 'The Mman package' -Tag CI {
     }
 
     Context 'When the installed module is imported by name in a fresh pwsh' {
+        BeforeEach {
+            if ($installSkipped) { Set-ItResult -Skipped -Because $installSkipReason }
+        }
         BeforeAll {
-            # One fresh process: import by name, time it, then a smoke scenario over a real file and
+            if ($installSkipped) { return }
+            # One fresh process: import by name, then a smoke scenario over a real file and
             # named shared memory, and help from the installed copy.
             $file = Join-Path $TestDrive 'smoke.bin'
             [IO.File]::WriteAllBytes($file, [byte[]](0..255))
             $name = "mman-test-$PID-package"
             $lines = Invoke-Isolated @"
-`$elapsed = Measure-Command { Import-Module Mman }
+Import-Module Mman
 `$module = Get-Module Mman
 `$map = New-MemoryMap -Path '$file' -Protection Read, Write
 Write-MemoryMap `$map -Offset 10 -Data ([byte[]](201, 202, 203))
@@ -167,15 +214,16 @@ Write-MemoryMap `$named -Text 'installed'
 `$text = Read-MemoryMap `$again -Count 9 -AsString
 Remove-MemoryMap -Name '$name'
 Close-MemoryMap `$again, `$named
+`$gone = try { New-MemoryMap -Name '$name' | Close-MemoryMap; `$false } catch { `$_.FullyQualifiedErrorId -like 'NamedMapNotFound,*' }
 `$help = Get-Help New-MemoryMap -Full
 `$about = Get-Help about_Mman
 [pscustomobject]@{
-    Milliseconds = `$elapsed.TotalMilliseconds
     ModuleBase   = `$module.ModuleBase
     Version      = `$module.Version.ToString()
     Cmdlets      = @(`$module.ExportedCmdlets.Keys | Sort-Object)
     Assembly     = (Get-Command New-MemoryMap).ImplementingType.Assembly.Location
     Named        = `$text
+    Gone         = `$gone
     Open         = @(Get-MemoryMap).Count
     Examples     = @(`$help.examples.example).Count
     Synopsis     = `$help.Synopsis
@@ -191,9 +239,6 @@ Close-MemoryMap `$again, `$named
         }
         It 'Should run the cmdlets of the installed net8.0 build' {
             $smoke.Assembly | Should -BeExactly (Join-Path $moduleBase 'net8.0/Mman.PowerShell.dll')
-        }
-        It 'Should import in well under a second' {
-            $smoke.Milliseconds | Should -BeLessThan 1000
         }
         It 'Should export the nine cmdlets' {
             $smoke.Cmdlets | Should -Be @(
@@ -211,7 +256,8 @@ Close-MemoryMap `$again, `$named
             $smoke.Open | Should -Be 0
         }
         It 'Should have removed the named object' {
-            "/dev/shm/mman-test-$PID-package" | Should -Not -Exist
+            $smoke.Gone | Should -BeTrue
+            if ($IsLinux) { "/dev/shm/mman-test-$PID-package" | Should -Not -Exist }
         }
         It 'Should show the full help of the installed copy' {
             $smoke.Synopsis | Should -Match 'Maps'
