@@ -3,8 +3,9 @@
 #
 # New-BadInputFixture  makes the files and maps the cases use, in a directory.
 # Get-BadInputCase     returns the cases: Cmdlet, Name, Id (FullyQualifiedErrorId, or several acceptable ones),
-#                      Category, Run (a script block taking the fixture) and Map (the fixture map whose
-#                      usability is checked after the case, if the case touches one).
+#                      Category, Run (a script block taking the fixture), Map (the fixture map whose
+#                      usability is checked after the case, if the case touches one) and Skip (why the case
+#                      cannot run on this system, or nothing). On Windows the special files are Windows' own.
 # Test-BadInputFixture returns what is wrong with the fixture (nothing when every map is as it was made).
 # Test-BadInputMapUsable returns what is wrong when one map is used normally after a case.
 
@@ -15,6 +16,32 @@ function New-BadInputPattern {
     $bytes = [byte[]]::new($Length)
     for ($i = 0; $i -lt $Length; $i++) { $bytes[$i] = [byte](($i * 7 + $Seed) % 251) }
     return , $bytes
+}
+
+function Get-BadInputPlatformGap {
+    # What this system cannot make for the fixture, each with the reason its cases are skipped: nothing on
+    # Linux. On Windows, symbolic links need a privilege (or Developer Mode) and Wine makes none at all,
+    # and Wine has no AF_UNIX sockets (Windows 10 and later have them). Probed, not assumed.
+    $gap = @{}
+    if (-not $IsWindows) { return $gap }
+    $probe = Join-Path ([IO.Path]::GetTempPath()) "mman-test-$PID-badinput-probe-$([Guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory -Path $probe
+    try {
+        $link = Join-Path $probe 'link'
+        try { $null = New-Item -ItemType SymbolicLink -Path $link -Target (Join-Path $probe 'target') -ErrorAction Stop } catch { }
+        if (-not [IO.FileInfo]::new($link).LinkTarget) {
+            $gap.SymbolicLink = 'skipped where no symbolic link can be made: Wine, or no SeCreateSymbolicLinkPrivilege'
+        }
+        $socket = $null
+        try {
+            $socket = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::Unix, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Unspecified)
+            $socket.Bind([Net.Sockets.UnixDomainSocketEndPoint]::new((Join-Path $probe 'socket')))
+        }
+        catch { $gap.Socket = 'skipped where no AF_UNIX socket can be made: Wine' }
+        finally { if ($socket) { $socket.Dispose() } }
+    }
+    finally { Remove-Item -LiteralPath $probe -Recurse -Force -ErrorAction SilentlyContinue }
+    return $gap
 }
 
 function New-BadInputFixture {
@@ -33,17 +60,32 @@ function New-BadInputFixture {
     foreach ($name in 'one.bin', 'two.bin', 'three.bin') { [IO.File]::WriteAllBytes((Join-Path $fx.Sub $name), [byte[]](1, 2, 3)) }
     $null = New-Item -ItemType Directory -Path (Join-Path $fx.Sub 'inner.dir')
     $fx.Missing = Join-Path $fx.Dir 'missing.bin'
-    $fx.Fifo = Join-Path $fx.Dir 'fifo'
-    & mkfifo $fx.Fifo
+    $gap = Get-BadInputPlatformGap
+    if ($IsWindows) {
+        # Windows' special file: a named pipe, served here so that it exists. A client that opened it and
+        # closed it leaves its instance used up, so there are spare instances for the cases that open it.
+        $fx.Pipe = "\\.\pipe\mman-test-$PID-badinput-" + [Guid]::NewGuid().ToString('N')
+        $fx.PipeServers = @(for ($i = 0; $i -lt 4; $i++) {
+                [IO.Pipes.NamedPipeServerStream]::new($fx.Pipe.Substring(9), 'InOut', [IO.Pipes.NamedPipeServerStream]::MaxAllowedServerInstances, 'Byte', 'Asynchronous')
+            })
+    }
+    else {
+        $fx.Fifo = Join-Path $fx.Dir 'fifo'
+        & mkfifo $fx.Fifo
+    }
     $fx.Socket = Join-Path $fx.Dir 'socket'
-    # The socket stays open while the fixture lives: .NET removes the socket file when it closes it.
-    $fx.SocketHandle = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::Unix, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Unspecified)
-    $fx.SocketHandle.Bind([Net.Sockets.UnixDomainSocketEndPoint]::new($fx.Socket))
+    if (-not $gap['Socket']) {
+        # The socket stays open while the fixture lives: .NET removes the socket file when it closes it.
+        $fx.SocketHandle = [Net.Sockets.Socket]::new([Net.Sockets.AddressFamily]::Unix, [Net.Sockets.SocketType]::Stream, [Net.Sockets.ProtocolType]::Unspecified)
+        $fx.SocketHandle.Bind([Net.Sockets.UnixDomainSocketEndPoint]::new($fx.Socket))
+    }
     $fx.Dangling = Join-Path $fx.Dir 'dangling'
-    $null = New-Item -ItemType SymbolicLink -Path $fx.Dangling -Target (Join-Path $fx.Dir 'nothing-here')
     $fx.Loop = Join-Path $fx.Dir 'loop-a'
-    $null = New-Item -ItemType SymbolicLink -Path $fx.Loop -Target (Join-Path $fx.Dir 'loop-b')
-    $null = New-Item -ItemType SymbolicLink -Path (Join-Path $fx.Dir 'loop-b') -Target $fx.Loop
+    if (-not $gap['SymbolicLink']) {
+        $null = New-Item -ItemType SymbolicLink -Path $fx.Dangling -Target (Join-Path $fx.Dir 'nothing-here')
+        $null = New-Item -ItemType SymbolicLink -Path $fx.Loop -Target (Join-Path $fx.Dir 'loop-b')
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $fx.Dir 'loop-b') -Target $fx.Loop
+    }
     $fx.TruncatedFile = Join-Path $fx.Dir 'truncated.bin'
     [IO.File]::WriteAllBytes($fx.TruncatedFile, (New-BadInputPattern 16384 9))
 
@@ -73,8 +115,21 @@ function New-BadInputFixture {
     Add-Map FileOffset (New-MemoryMap -Path $fx.File -Offset 5000 -Size 3000 -Protection Read, Write) ([byte[]]$fx.Pattern[5000..7999])
     $truncated = New-MemoryMap -Path $fx.TruncatedFile -Protection Read, Write
     $stream = [IO.FileStream]::new($fx.TruncatedFile, 'Open', 'ReadWrite', 'ReadWrite')
-    try { $stream.SetLength(5000) } finally { $stream.Dispose() }
-    Add-Map Truncated $truncated ([byte[]](New-BadInputPattern 16384 9)[0..4999])
+    if ($IsWindows) {
+        # Windows refuses to shrink a file while a view of it is mapped (ERROR_USER_MAPPED_FILE, "The requested
+        # operation cannot be performed on a file with a user-mapped section open"): the map keeps all its
+        # bytes, which Test-BadInputFixture checks after every case.
+        $refused = $null
+        try { $stream.SetLength(5000) } catch { $refused = $_.Exception.GetBaseException() } finally { $stream.Dispose() }
+        if (-not $refused) { throw "Windows truncated $($fx.TruncatedFile) while a view of it was mapped" }
+        if ($refused.HResult -ne [int]0x800704C8) { throw "Truncating $($fx.TruncatedFile) failed otherwise than with ERROR_USER_MAPPED_FILE: $refused" }
+        if ((Get-Item -LiteralPath $fx.TruncatedFile).Length -ne 16384) { throw "$($fx.TruncatedFile) changed its length" }
+        Add-Map Truncated $truncated (New-BadInputPattern 16384 9)
+    }
+    else {
+        try { $stream.SetLength(5000) } finally { $stream.Dispose() }
+        Add-Map Truncated $truncated ([byte[]](New-BadInputPattern 16384 9)[0..4999])
+    }
     # Read-only: a 3 GiB private writable map would be charged in full under strict overcommit (vm.overcommit_memory=2).
     Add-Map Huge (New-MemoryMap -Size 3GB -Protection Read) ([byte[]]::new(16)) (3GB - 16)
     $sentinel = New-MemoryMap -Size 65536; Write-MemoryMap $sentinel -Data $page -Offset 60000
@@ -96,7 +151,10 @@ function Test-BadInputFixture {
             if (-not [Linq.Enumerable]::SequenceEqual([byte[]]$bytes, [byte[]]$want.Bytes)) { "map $key no longer holds its bytes" }
         }
     }
-    $file = [IO.File]::ReadAllBytes($Fixture.File)
+    # Shared for reading and writing: Windows refuses a read-only share while a writable map holds the file.
+    $stream = [IO.FileStream]::new($Fixture.File, 'Open', 'Read', 'ReadWrite')
+    try { $file = [byte[]]::new($stream.Length); $read = 0; while ($read -lt $file.Length -and ($n = $stream.Read($file, $read, $file.Length - $read))) { $read += $n } }
+    finally { $stream.Dispose() }
     if (-not [Linq.Enumerable]::SequenceEqual($file, [byte[]]$Fixture.Pattern)) { "the file $($Fixture.File) changed" }
 }
 
@@ -143,12 +201,20 @@ function Get-BadInputCase {
         ParameterArgumentValidationErrorEmptyStringNotAllowed = 'InvalidData'
         ParameterArgumentTransformationError = 'InvalidData'; ParameterBindingFailed = 'WriteError'
     }
+    $gap = Get-BadInputPlatformGap
     function Add-Case {
-        param([string] $Cmdlet, [string] $Name, [string[]] $Id, [scriptblock] $Run, [string] $Map)
+        # -Skip: why the case cannot run on this system; it is then reported as skipped, the reason in its name.
+        param([string] $Cmdlet, [string] $Name, [string[]] $Id, [scriptblock] $Run, [string] $Map, [string] $Skip)
         $class = 'Mman.Commands.' + ($Cmdlet -replace '-', '') + 'Command'
+        if ($IsWindows -and $Id[0] -eq 'FileTruncated') {
+            # Windows refuses to shrink a file while a view of it is mapped (New-BadInputFixture checks the
+            # refusal), so no map ever sees its file end early.
+            $Skip = 'not on Windows: a mapped file cannot be truncated'
+        }
         $cases.Add(@{
                 Cmdlet   = $Cmdlet
-                Name     = $Name
+                Name     = $(if ($Skip) { "$Name ($Skip)" } else { $Name })
+                Skip     = $Skip
                 Id       = [string[]]@($Id | ForEach-Object { "$_,$class" })
                 Category = $categories[$Id[0]]
                 Run      = $Run
@@ -198,9 +264,16 @@ function Get-BadInputCase {
     Add-Case New-MemoryMap 'wildcard matching several files' PathAmbiguous { param($fx) New-MemoryMap -Path (Join-Path $fx.Sub '*.bin') }
     Add-Case New-MemoryMap 'wildcard ? matching several files' PathAmbiguous { param($fx) New-MemoryMap -Path (Join-Path $fx.Sub 't*.bin') }
     Add-Case New-MemoryMap 'wildcard matching files and a directory' PathAmbiguous { param($fx) New-MemoryMap -Path (Join-Path $fx.Sub '*') }
-    Add-Case New-MemoryMap 'wildcard matching one directory' PathIsDirectory { param($fx) New-MemoryMap -Path (Join-Path $fx.Sub 'inner.*') }
+    if ($IsWindows) {
+        # Not 'inner.*': Wine's directory listing matches nothing for a '<name>.*' pattern (Windows' does).
+        Add-Case New-MemoryMap 'wildcard matching one directory' PathIsDirectory { param($fx) New-MemoryMap -Path (Join-Path $fx.Sub 'inner*') }
+    }
+    else {
+        Add-Case New-MemoryMap 'wildcard matching one directory' PathIsDirectory { param($fx) New-MemoryMap -Path (Join-Path $fx.Sub 'inner.*') }
+    }
     Add-Case New-MemoryMap 'invalid wildcard pattern' FileNotFound { param($fx) New-MemoryMap -Path (Join-Path $fx.Dir 'x[') }
-    Add-Case New-MemoryMap 'wildcard characters taken literally' FileNotFound { param($fx) New-MemoryMap -LiteralPath (Join-Path $fx.Sub '*.bin') }
+    # On Windows '*' cannot be part of a file name, so the path is not valid (ERROR_INVALID_NAME); on Linux it can.
+    Add-Case New-MemoryMap 'wildcard characters taken literally' $(if ($IsWindows) { 'PathNotValid' } else { 'FileNotFound' }) { param($fx) New-MemoryMap -LiteralPath (Join-Path $fx.Sub '*.bin') }
     Add-Case New-MemoryMap 'directory -Path' PathIsDirectory { param($fx) New-MemoryMap -Path $fx.Dir }
     Add-Case New-MemoryMap 'directory -LiteralPath' PathIsDirectory { param($fx) New-MemoryMap -LiteralPath $fx.Sub }
     Add-Case New-MemoryMap 'directory .' PathIsDirectory { New-MemoryMap -Path . }
@@ -226,28 +299,41 @@ function Get-BadInputCase {
     Add-Case New-MemoryMap 'W+X private file without the switch' WriteExecuteRefused { param($fx) New-MemoryMap -Path $fx.Small -Protection Write, Execute -Sharing Private }
     Add-Case New-MemoryMap 'protection unknown on a file' CannotConvertArgumentNoMessage { param($fx) New-MemoryMap -Path $fx.Small -Protection Bogus }
     Add-Case New-MemoryMap 'sharing unknown on a file' CannotConvertArgumentNoMessage { param($fx) New-MemoryMap -Path $fx.Small -Sharing 7 }
-    Add-Case New-MemoryMap '/dev/null' NotARegularFile { New-MemoryMap -Path /dev/null }
-    Add-Case New-MemoryMap '/dev/zero' NotARegularFile { New-MemoryMap -Path /dev/zero }
-    Add-Case New-MemoryMap '/dev/zero with -Size' NotARegularFile { New-MemoryMap -LiteralPath /dev/zero -Size 4096 -Protection Read, Write -Sharing Private }
-    Add-Case New-MemoryMap '/dev/urandom' NotARegularFile { New-MemoryMap -LiteralPath /dev/urandom -Size 16 }
-    Add-Case New-MemoryMap '/dev/full' NotARegularFile { New-MemoryMap -Path /dev/full }
-    Add-Case New-MemoryMap 'FIFO' NotARegularFile { param($fx) New-MemoryMap -Path $fx.Fifo }
-    Add-Case New-MemoryMap 'FIFO -LiteralPath with -Size' NotARegularFile { param($fx) New-MemoryMap -LiteralPath $fx.Fifo -Size 4096 }
-    Add-Case New-MemoryMap 'unix socket' NotARegularFile { param($fx) New-MemoryMap -Path $fx.Socket }
-    Add-Case New-MemoryMap '/proc file (reports 0 bytes)' FileEmpty { New-MemoryMap -Path /proc/self/status }
-    Add-Case New-MemoryMap '/proc/self/maps' FileEmpty { New-MemoryMap -LiteralPath /proc/self/maps }
-    if (Test-Path -LiteralPath /sys/kernel/mm/transparent_hugepage/enabled) {
+    if ($IsWindows) {
+        # Windows' special files: the NUL device and a named pipe (/dev, /proc and /sys are Linux's; under
+        # Wine those paths would reach the Linux files through drive Z:, which is not Windows behaviour).
+        Add-Case New-MemoryMap 'NUL device' NotARegularFile { New-MemoryMap -Path '\\.\NUL' }
+        Add-Case New-MemoryMap 'NUL device -LiteralPath with -Size' NotARegularFile { New-MemoryMap -LiteralPath '\\.\NUL' -Size 4096 -Protection Read, Write -Sharing Private }
+        Add-Case New-MemoryMap 'named pipe' NotARegularFile { param($fx) New-MemoryMap -Path $fx.Pipe }
+        Add-Case New-MemoryMap 'named pipe -LiteralPath with -Size' NotARegularFile { param($fx) New-MemoryMap -LiteralPath $fx.Pipe -Size 4096 }
+    }
+    else {
+        Add-Case New-MemoryMap '/dev/null' NotARegularFile { New-MemoryMap -Path /dev/null }
+        Add-Case New-MemoryMap '/dev/zero' NotARegularFile { New-MemoryMap -Path /dev/zero }
+        Add-Case New-MemoryMap '/dev/zero with -Size' NotARegularFile { New-MemoryMap -LiteralPath /dev/zero -Size 4096 -Protection Read, Write -Sharing Private }
+        Add-Case New-MemoryMap '/dev/urandom' NotARegularFile { New-MemoryMap -LiteralPath /dev/urandom -Size 16 }
+        Add-Case New-MemoryMap '/dev/full' NotARegularFile { New-MemoryMap -Path /dev/full }
+        Add-Case New-MemoryMap 'FIFO' NotARegularFile { param($fx) New-MemoryMap -Path $fx.Fifo }
+        Add-Case New-MemoryMap 'FIFO -LiteralPath with -Size' NotARegularFile { param($fx) New-MemoryMap -LiteralPath $fx.Fifo -Size 4096 }
+    }
+    Add-Case New-MemoryMap 'unix socket' NotARegularFile { param($fx) New-MemoryMap -Path $fx.Socket } -Skip $gap['Socket']
+    if (-not $IsWindows) {
+        Add-Case New-MemoryMap '/proc file (reports 0 bytes)' FileEmpty { New-MemoryMap -Path /proc/self/status }
+        Add-Case New-MemoryMap '/proc/self/maps' FileEmpty { New-MemoryMap -LiteralPath /proc/self/maps }
+    }
+    if (-not $IsWindows -and (Test-Path -LiteralPath /sys/kernel/mm/transparent_hugepage/enabled)) {
         Add-Case New-MemoryMap '/sys file (4096 bytes, no mmap)' MapFailed { New-MemoryMap -Path /sys/kernel/mm/transparent_hugepage/enabled }
     }
-    Add-Case New-MemoryMap 'dangling symbolic link' FileNotFound { param($fx) New-MemoryMap -LiteralPath $fx.Dangling }
-    Add-Case New-MemoryMap 'symbolic link loop' FileOpenFailed { param($fx) New-MemoryMap -LiteralPath $fx.Loop }
+    Add-Case New-MemoryMap 'dangling symbolic link' FileNotFound { param($fx) New-MemoryMap -LiteralPath $fx.Dangling } -Skip $gap['SymbolicLink']
+    Add-Case New-MemoryMap 'symbolic link loop' FileOpenFailed { param($fx) New-MemoryMap -LiteralPath $fx.Loop } -Skip $gap['SymbolicLink']
     Add-Case New-MemoryMap 'NUL character in the path' PathNotValid { param($fx) New-MemoryMap -LiteralPath ($fx.Dir + "/a`0b") }
     Add-Case New-MemoryMap 'path of 5000 characters' PathNotValid { param($fx) New-MemoryMap -LiteralPath ($fx.Dir + '/' + ('x' * 5000)) }
     Add-Case New-MemoryMap 'file name of 300 characters' PathNotValid { param($fx) New-MemoryMap -LiteralPath ($fx.Dir + '/' + ('y' * 300)) }
     Add-Case New-MemoryMap 'Environment provider path' PathNotFileSystem { New-MemoryMap -Path Env:PATH }
     Add-Case New-MemoryMap 'Function provider path' PathNotFileSystem { New-MemoryMap -Path Function:\prompt }
     Add-Case New-MemoryMap 'Variable provider path' PathNotFileSystem { New-MemoryMap -Path Variable:\PWD }
-    Add-Case New-MemoryMap 'Windows registry drive' PathNotValid { New-MemoryMap -Path 'HKLM:\SOFTWARE' }
+    # Windows has the Registry provider and its HKLM: drive; elsewhere there is no such drive.
+    Add-Case New-MemoryMap 'Windows registry drive' $(if ($IsWindows) { 'PathNotFileSystem' } else { 'PathNotValid' }) { New-MemoryMap -Path 'HKLM:\SOFTWARE' }
     Add-Case New-MemoryMap 'unknown drive' PathNotValid { New-MemoryMap -Path 'NoSuchDrive:\file.bin' }
     Add-Case New-MemoryMap 'empty path' ParameterArgumentValidationError { New-MemoryMap -Path '' }
     Add-Case New-MemoryMap 'null path' ParameterArgumentValidationError { New-MemoryMap -Path $null }
@@ -456,7 +542,14 @@ function Get-BadInputCase {
     Add-Case New-MemoryMap 'name of 256 bytes' NameInvalid { New-MemoryMap -Name ('n' * 256) -Size 4096 }
     Add-Case New-MemoryMap 'name with a slash' NameInvalid { New-MemoryMap -Name "mman-test-$PID-badinput/x" -Size 4096 }
     Add-Case New-MemoryMap 'name with a leading slash, opened' NameInvalid { New-MemoryMap -Name "/mman-test-$PID-badinput" }
-    Add-Case New-MemoryMap 'name with the Local\ prefix' NameInvalid { New-MemoryMap -Name "Local\mman-test-$PID-badinput" -Size 4096 }
+    if ($IsWindows) {
+        # Windows takes the Local\ and Global\ prefixes, and no other namespace.
+        Add-Case New-MemoryMap 'name with the Session\ prefix' NameInvalid { New-MemoryMap -Name "Session\1\mman-test-$PID-badinput" -Size 4096 }
+        Add-Case New-MemoryMap 'name that is only the Local\ prefix' NameInvalid { New-MemoryMap -Name 'Local\' -Size 4096 }
+    }
+    else {
+        Add-Case New-MemoryMap 'name with the Local\ prefix' NameInvalid { New-MemoryMap -Name "Local\mman-test-$PID-badinput" -Size 4096 }
+    }
     Add-Case New-MemoryMap 'name ..' NameInvalid { New-MemoryMap -Name '..' -Size 4096 }
     Add-Case New-MemoryMap 'name sem.x' NameInvalid { New-MemoryMap -Name 'sem.x' -Size 4096 }
     Add-Case New-MemoryMap 'name with a NUL character' NameInvalid { New-MemoryMap -Name "mman-test-$PID-badinput`0" -Size 4096 }
@@ -465,13 +558,14 @@ function Get-BadInputCase {
     Add-Case New-MemoryMap 'name of an object of another size' NamedMapSizeMismatch {
         $name = "mman-test-$PID-badinput-mismatch"
         $map = New-MemoryMap -Name $name -Size 4096
-        try { New-MemoryMap -Name $name -Size 8192 } finally { $map.Dispose(); Remove-MemoryMap -Name $name }
+        # On Windows the name goes with its last map: there is nothing to remove.
+        try { New-MemoryMap -Name $name -Size 8192 } finally { $map.Dispose(); if (-not $IsWindows) { Remove-MemoryMap -Name $name } }
     }
     Add-Case New-MemoryMap 'name of an object of size 0' NamedMapEmpty {
         $name = "mman-test-$PID-badinput-empty"
         [IO.File]::Create("/dev/shm/$name").Dispose()
         try { New-MemoryMap -Name $name } finally { Remove-MemoryMap -Name $name }
-    }
+    } -Skip $(if ($IsWindows) { 'not on Windows: a section cannot be of size 0' })
     Add-Case New-MemoryMap 'name, size zero' SizeNotPositive { New-MemoryMap -Name "mman-test-$PID-badinput" -Size 0 }
     Add-Case New-MemoryMap 'name, size -1' SizeNotPositive { New-MemoryMap -Name "mman-test-$PID-badinput" -Size -1 }
     Add-Case New-MemoryMap 'name, size 1 PiB' MapFailed { New-MemoryMap -Name "mman-test-$PID-badinput" -Size 1PB }
@@ -523,7 +617,12 @@ function Get-BadInputCase {
     Add-Case Remove-MemoryMap 'empty array of names' ParameterArgumentValidationError { Remove-MemoryMap -Name @() }
     Add-Case Remove-MemoryMap 'array holding null' ParameterArgumentValidationError { Remove-MemoryMap -Name @($null) }
     Add-Case Remove-MemoryMap 'name with a slash' NameInvalid { Remove-MemoryMap -Name 'mman-test/x' }
-    Add-Case Remove-MemoryMap 'name with the Global\ prefix' NameInvalid { Remove-MemoryMap -Name 'Global\mman-test-x' }
+    if ($IsWindows) {
+        Add-Case Remove-MemoryMap 'name with the Session\ prefix' NameInvalid { Remove-MemoryMap -Name 'Session\1\mman-test-x' }
+    }
+    else {
+        Add-Case Remove-MemoryMap 'name with the Global\ prefix' NameInvalid { Remove-MemoryMap -Name 'Global\mman-test-x' }
+    }
     Add-Case Remove-MemoryMap 'name ..' NameInvalid { Remove-MemoryMap -Name '..' }
     Add-Case Remove-MemoryMap 'name sem.x' NameInvalid { Remove-MemoryMap -Name 'sem.x' }
     Add-Case Remove-MemoryMap 'name of 256 bytes' NameInvalid { Remove-MemoryMap -Name ('n' * 256) }

@@ -3,12 +3,133 @@
 # (GC.Collect, WaitForPendingFinalizers, GC.Collect). Open file descriptors (/proc/self/fd), mappings
 # (/proc/self/maps lines) and resident memory (VmRSS) must come back to near the level before.
 # Then: Remove-Module closes the maps the session opened, and a runspace that closes closes its maps.
+# On Windows the same is measured with Windows' own counters: the handles of the process (its entries in
+# NtQuerySystemInformation's handle list) for descriptors, its mapped views (VirtualQuery, MEM_MAPPED) for
+# mappings, and its working set for resident memory; a file's views are known by GetMappedFileName and its
+# handles by GetFinalPathNameByHandle. (/proc/self is no answer there: under Wine it is the wineserver's,
+# which opens the files for every Wine process.)
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestUtility.psm1"
     Import-MmanModule
     function Quote([string] $Text) { "'" + $Text.Replace("'", "''") + "'" }
-    $script:usageFunction = @'
+    $script:usageFunction = if ($IsWindows) {
+        @'
+Add-Type -TypeDefinition @"
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Text;
+
+public static class MmanLeakProbe
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MEMORY_BASIC_INFORMATION
+    {
+        public IntPtr BaseAddress; public IntPtr AllocationBase; public uint AllocationProtect; public ushort PartitionId;
+        public UIntPtr RegionSize; public uint State; public uint Protect; public uint Type;
+    }
+
+    [DllImport("kernel32.dll")] private static extern UIntPtr VirtualQuery(IntPtr address, out MEMORY_BASIC_INFORMATION info, UIntPtr length);
+    [DllImport("kernel32.dll", CharSet = CharSet.Unicode, EntryPoint = "K32GetMappedFileNameW")] private static extern uint GetMappedFileName(IntPtr process, IntPtr address, StringBuilder name, uint size);
+    [DllImport("kernel32.dll")] private static extern IntPtr GetCurrentProcess();
+    [DllImport("kernel32.dll")] private static extern uint GetCurrentProcessId();
+    [DllImport("ntdll.dll")] private static extern int NtQuerySystemInformation(int infoClass, IntPtr buffer, int length, out int returned);
+    [DllImport("kernel32.dll")] private static extern uint GetFileType(IntPtr handle);
+    [DllImport("kernel32.dll", CharSet = CharSet.Unicode)] private static extern uint GetFinalPathNameByHandleW(IntPtr handle, StringBuilder path, uint size, uint flags);
+
+    private const uint MemMapped = 0x40000, FileTypeDisk = 1, VolumeNameNone = 4;
+    private const int SystemExtendedHandleInformation = 64, InfoLengthMismatch = unchecked((int)0xC0000004);
+
+    /// <summary>Every mapped view of this process (by allocation base) with the file it maps, "" for none.</summary>
+    public static Dictionary<long, string> MappedViews()
+    {
+        var views = new Dictionary<long, string>();
+        var name = new StringBuilder(1024);
+        MEMORY_BASIC_INFORMATION info;
+        long address = 0;
+        while (VirtualQuery(new IntPtr(address), out info, (UIntPtr)(uint)Marshal.SizeOf(typeof(MEMORY_BASIC_INFORMATION))) != UIntPtr.Zero)
+        {
+            if (info.Type == MemMapped && !views.ContainsKey(info.AllocationBase.ToInt64()))
+            {
+                name.Clear();
+                views[info.AllocationBase.ToInt64()] = GetMappedFileName(GetCurrentProcess(), info.BaseAddress, name, 1024) > 0 ? name.ToString() : string.Empty;
+            }
+
+            long next = info.BaseAddress.ToInt64() + (long)info.RegionSize.ToUInt64();
+            if (next <= address) { break; }
+            address = next;
+        }
+
+        return views;
+    }
+
+    /// <summary>The handles this process holds, from the system's handle list.</summary>
+    public static List<IntPtr> OwnHandles()
+    {
+        int length = 1 << 20;
+        while (true)
+        {
+            IntPtr buffer = Marshal.AllocHGlobal(length);
+            try
+            {
+                int returned;
+                int status = NtQuerySystemInformation(SystemExtendedHandleInformation, buffer, length, out returned);
+                if (status == InfoLengthMismatch) { length = Math.Max(length * 2, returned + 65536); continue; }
+                if (status != 0) { throw new InvalidOperationException("NtQuerySystemInformation failed with NTSTATUS 0x" + status.ToString("X8")); }
+
+                // SYSTEM_HANDLE_INFORMATION_EX: a count and a reserved word, then 40-byte entries of
+                // Object, UniqueProcessId, HandleValue, GrantedAccess, ...
+                long count = Marshal.ReadInt64(buffer);
+                long self = GetCurrentProcessId();
+                var handles = new List<IntPtr>();
+                for (long i = 0; i < count; i++)
+                {
+                    IntPtr entry = new IntPtr(buffer.ToInt64() + 16 + i * 40);
+                    if (Marshal.ReadInt64(entry, 8) == self) { handles.Add(Marshal.ReadIntPtr(entry, 16)); }
+                }
+
+                return handles;
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(buffer);
+            }
+        }
+    }
+
+    /// <summary>The path of the file a handle is open on, without its volume; null for a handle that is not a disk file's.</summary>
+    public static string FinalPath(IntPtr handle)
+    {
+        if (GetFileType(handle) != FileTypeDisk) { return null; }
+        var path = new StringBuilder(1024);
+        return GetFinalPathNameByHandleW(handle, path, 1024, VolumeNameNone) > 0 ? path.ToString() : null;
+    }
+}
+"@
+function Get-Usage {
+    [pscustomobject]@{
+        Fds    = [MmanLeakProbe]::OwnHandles().Count
+        Maps   = [MmanLeakProbe]::MappedViews().Count
+        RssKiB = [long]([Diagnostics.Process]::GetCurrentProcess().WorkingSet64 / 1KB)
+    }
+}
+function Get-FileUse([string] $Path) {
+    # How many views and handles of this process refer to the file: the views' names and the handles' paths
+    # end in the file's path without its volume (\Device\HarddiskVolume3\..., or \??\C:\... under Wine).
+    $handle = [IO.File]::OpenHandle($Path, 'Open', 'Read', 'ReadWrite, Delete')
+    try { $tail = [MmanLeakProbe]::FinalPath($handle.DangerousGetHandle()) } finally { $handle.Dispose() }
+    $mapped = @([MmanLeakProbe]::MappedViews().Values | Where-Object { $_.EndsWith($tail, [StringComparison]::OrdinalIgnoreCase) }).Count
+    $open = @([MmanLeakProbe]::OwnHandles() | Where-Object { [MmanLeakProbe]::FinalPath($_) -eq $tail }).Count
+    "$mapped $open"
+}
+function Invoke-FullGC { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect() }
+# In a function, so that no temporary of the calling script keeps the listed maps alive.
+function Get-OpenCount { @(Get-MemoryMap).Count }
+'@
+    }
+    else {
+        @'
 function Get-Usage {
     [pscustomobject]@{
         Fds    = [IO.Directory]::GetFileSystemEntries('/proc/self/fd').Count
@@ -30,6 +151,7 @@ function Invoke-FullGC { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]
 # In a function, so that no temporary of the calling script keeps the listed maps alive.
 function Get-OpenCount { @(Get-MemoryMap).Count }
 '@
+    }
 }
 
 Describe 'Leaks of maps, descriptors and memory' -Tag CI {

@@ -45,12 +45,13 @@ namespace Mman
         internal override FileStream OpenFile(string path, bool write, bool execute)
         {
             FileAccess access = write ? FileAccess.ReadWrite : FileAccess.Read;
+            string nativePath = NativeFilePath(path);
 
             // Ask for GENERIC_EXECUTE (which FileStream cannot ask for) even when Execute was not requested,
             // so that the section can be executable and SetProtection can add Execute later, as mprotect can.
             uint desired = GENERIC_READ | GENERIC_EXECUTE | (write ? GENERIC_WRITE : 0);
             SafeFileHandle handle = CreateFileW(
-                path, desired, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, IntPtr.Zero,
+                nativePath, desired, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, IntPtr.Zero,
                 OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, IntPtr.Zero);
             if (handle.IsInvalid)
             {
@@ -59,22 +60,79 @@ namespace Mman
                 if (code == ERROR_ACCESS_DENIED && !execute)
                 {
                     // No execute right on this file: map it without; Execute will then be refused.
-                    return new FileStream(path, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+                    handle = CreateFileW(
+                        nativePath, GENERIC_READ | (write ? GENERIC_WRITE : 0), FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                        IntPtr.Zero, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, IntPtr.Zero);
+                    code = handle.IsInvalid ? Marshal.GetLastWin32Error() : 0;
                 }
 
-                switch (code)
+                if (handle.IsInvalid)
                 {
-                    case ERROR_FILE_NOT_FOUND:
-                    case ERROR_PATH_NOT_FOUND:
-                        throw new FileNotFoundException("Could not find file '" + path + "'.", path);
-                    case ERROR_ACCESS_DENIED:
-                        throw new UnauthorizedAccessException("Access to the path '" + path + "' is denied.");
-                    default:
-                        throw new IOException(new Win32Exception(code).Message, code);
+                    handle.Dispose();
+                    throw OpenFailure(path, code);
                 }
             }
 
+            // A device (NUL, CON, COM1) or a named pipe opens like a file but has no length to map.
+            uint type = GetFileType(handle);
+            if (type != FILE_TYPE_DISK)
+            {
+                handle.Dispose();
+                throw new MemoryMapArgumentException(
+                    MemoryMapError.NotARegularFile,
+                    "'" + path + "' is a " + (type == FILE_TYPE_PIPE ? "named pipe" : type == FILE_TYPE_CHAR ? "device" : "special file") + ", not a regular file; only regular files can be mapped.",
+                    "path");
+            }
+
             return new FileStream(handle, access, bufferSize: 1);
+        }
+
+        /// <summary>
+        /// The path as CreateFileW takes it: full, and with the \\?\ prefix when it is longer than
+        /// MAX_PATH (260), which CreateFileW otherwise refuses unless the system enables long paths
+        /// (FileStream adds the prefix itself). A name longer than a file system allows (255) is
+        /// refused first: Windows would only say the file was not found.
+        /// </summary>
+        private static string NativeFilePath(string path)
+        {
+            string full = Path.GetFullPath(path);
+            foreach (string part in full.Split('\\'))
+            {
+                if (part.Length > MaxFileNameLength)
+                {
+                    throw new PathTooLongException("'" + path + "' has a name of " + part.Length + " characters; Windows file systems allow " + MaxFileNameLength + ".");
+                }
+            }
+
+            if (full.Length < 260 || full.StartsWith(@"\\?\", StringComparison.Ordinal))
+            {
+                return full;
+            }
+
+            return full.StartsWith(@"\\", StringComparison.Ordinal) ? @"\\?\UNC\" + full.Substring(2) : @"\\?\" + full;
+        }
+
+        // The longest file or folder name NTFS, ReFS and exFAT allow, in UTF-16 units.
+        private const int MaxFileNameLength = 255;
+
+        private static Exception OpenFailure(string path, int code)
+        {
+            switch (code)
+            {
+                case ERROR_FILE_NOT_FOUND:
+                case ERROR_PATH_NOT_FOUND:
+                    return new FileNotFoundException("Could not find file '" + path + "'.", path);
+                case ERROR_ACCESS_DENIED:
+                    return new UnauthorizedAccessException("Access to the path '" + path + "' is denied.");
+                case ERROR_INVALID_NAME:
+                case ERROR_BAD_PATHNAME:
+                    // Characters Windows does not allow in a name (* ? " < > |), or a malformed path.
+                    return new ArgumentException("'" + path + "' is not a valid Windows path (" + ErrorName(code) + ").", "path");
+                case ERROR_FILENAME_EXCED_RANGE:
+                    return new PathTooLongException("'" + path + "' is too long for Windows (" + ErrorName(code) + ").");
+                default:
+                    return new IOException(new Win32Exception(code).Message, code);
+            }
         }
 
         internal override IntPtr MapAnonymous(long length, MemoryProtection protection, MapSharing sharing)
@@ -320,6 +378,11 @@ namespace Mman
                         "Creating shared memory '" + name + "' in the Global\\ namespace needs the SeCreateGlobalPrivilege privilege, which services and administrators have. Use a Local\\ name (the default), or run as administrator.",
                         code,
                         "ERROR_PRIVILEGE_NOT_HELD");
+                case ERROR_NOT_ENOUGH_MEMORY:
+                case ERROR_OUTOFMEMORY:
+                case ERROR_COMMITMENT_LIMIT:
+                    // Too big for the memory and page file, as an anonymous map of that size would be.
+                    return Failure(MemoryMapError.MapFailed, call, code);
                 case ERROR_INVALID_HANDLE:
                     return new MemoryMapArgumentException(
                         MemoryMapError.NameInvalid,
@@ -396,9 +459,11 @@ namespace Mman
 
         internal override string DescribeError(int code, out string name)
         {
-            name = ErrorNames.TryGetValue(code, out string known) ? known : "Win32 error " + code;
+            name = ErrorName(code);
             return new Win32Exception(code).Message;
         }
+
+        private static string ErrorName(int code) => ErrorNames.TryGetValue(code, out string known) ? known : "Win32 error " + code;
 
         /// <summary>Windows has no write-only pages: Write alone becomes read-write.</summary>
         private static uint PageProtection(MemoryProtection protection, MapSharing sharing)

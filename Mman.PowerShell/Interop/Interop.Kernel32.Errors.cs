@@ -16,7 +16,10 @@ namespace Mman
             internal const int ERROR_SHARING_VIOLATION = 32;
             internal const int ERROR_INVALID_PARAMETER = 87;
             internal const int ERROR_DISK_FULL = 112;
+            internal const int ERROR_INVALID_NAME = 123;
+            internal const int ERROR_BAD_PATHNAME = 161;
             internal const int ERROR_ALREADY_EXISTS = 183;
+            internal const int ERROR_FILENAME_EXCED_RANGE = 206;
             internal const int ERROR_INVALID_ADDRESS = 487;
             internal const int ERROR_FILE_INVALID = 1006;
             internal const int ERROR_MAPPED_ALIGNMENT = 1132;
@@ -39,7 +42,10 @@ namespace Mman
                 [ERROR_SHARING_VIOLATION] = nameof(ERROR_SHARING_VIOLATION),
                 [ERROR_INVALID_PARAMETER] = nameof(ERROR_INVALID_PARAMETER),
                 [ERROR_DISK_FULL] = nameof(ERROR_DISK_FULL),
+                [ERROR_INVALID_NAME] = nameof(ERROR_INVALID_NAME),
+                [ERROR_BAD_PATHNAME] = nameof(ERROR_BAD_PATHNAME),
                 [ERROR_ALREADY_EXISTS] = nameof(ERROR_ALREADY_EXISTS),
+                [ERROR_FILENAME_EXCED_RANGE] = nameof(ERROR_FILENAME_EXCED_RANGE),
                 [ERROR_INVALID_ADDRESS] = nameof(ERROR_INVALID_ADDRESS),
                 [ERROR_FILE_INVALID] = nameof(ERROR_FILE_INVALID),
                 [ERROR_MAPPED_ALIGNMENT] = nameof(ERROR_MAPPED_ALIGNMENT),

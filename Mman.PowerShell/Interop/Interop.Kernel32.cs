@@ -37,6 +37,9 @@ namespace Mman
             internal const uint FILE_SHARE_DELETE = 0x4;
             internal const uint OPEN_EXISTING = 3;
             internal const uint FILE_ATTRIBUTE_NORMAL = 0x80;
+            internal const uint FILE_TYPE_DISK = 0x0001;
+            internal const uint FILE_TYPE_CHAR = 0x0002;
+            internal const uint FILE_TYPE_PIPE = 0x0003;
 
             [StructLayout(LayoutKind.Sequential)]
             internal struct SYSTEM_INFO
@@ -61,6 +64,9 @@ namespace Mman
             internal static extern SafeFileHandle CreateFileW(
                 string lpFileName, uint dwDesiredAccess, uint dwShareMode, IntPtr lpSecurityAttributes,
                 uint dwCreationDisposition, uint dwFlagsAndAttributes, IntPtr hTemplateFile);
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern uint GetFileType(SafeFileHandle hFile);
 
             [DllImport(LibraryName, CharSet = CharSet.Unicode, SetLastError = true)]
             internal static extern IntPtr CreateFileMappingW(
