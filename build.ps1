@@ -442,10 +442,11 @@ function Invoke-Test {
     }
     $null = New-Item -ItemType Directory -Path $ResultsOut -Force
     # The core tests against both builds, on Linux and on the Windows code path under Wine (net8.0 is
-    # what PowerShell 7 on Windows loads, netstandard2.0 what Windows PowerShell 5.1 loads).
+    # what PowerShell 7 on Windows loads, netstandard2.0 what Windows PowerShell 5.1 loads); then the
+    # cmdlet tests on Linux and on the Windows code path.
     $suites = @(Invoke-CoreTests -Framework net8.0) + @(Invoke-CoreTests -Framework netstandard2.0) +
         @(Invoke-WindowsTests -Framework net8.0) + @(Invoke-WindowsTests -Framework netstandard2.0) +
-        @(Invoke-PesterTests)
+        @(Invoke-PesterTests) + @(Invoke-WindowsPesterTests)
     Write-Host ''
     foreach ($suite in $suites) {
         Write-Host ('{0,-24} {1} passed, {2} failed, {3} skipped' -f $suite.Suite, $suite.Passed, $suite.Failed, $suite.Skipped)

@@ -3,6 +3,9 @@
 # sees the line, and checks that the file holds the pattern and nothing else changed. The converse: a
 # private (copy-on-write) map written in a child that is killed never changes the file.
 #
+# On Windows the kill is TerminateProcess (what Process.Kill calls there), and the killed child's exit code
+# is -1 instead of SIGKILL's 137; the file is read with Get-FileBytes, which shares it as a map's holder may.
+#
 # What this proves and what it cannot: a killed process loses nothing it wrote to a shared map and synced,
 # because the data is in the file (the page cache) before Sync-MemoryMap returns; msync(MS_SYNC) also writes
 # it to the disk, but surviving a power cut cannot be tested without cutting the power, so that part rests on
@@ -33,6 +36,9 @@ BeforeAll {
     $script:bytesVerified = 0L
     $script:patternBytes = 0L
     $script:kills = 0
+    # How a killed child ends: SIGKILL is 128 + 9 on Linux and macOS; Process.Kill on Windows is
+    # TerminateProcess with exit code -1 (0xFFFFFFFF).
+    $script:killedExitCode = if ($IsWindows) { -1 } else { 137 }
 
     function Get-Slice([byte[]] $Bytes, [long] $Offset, [long] $Count) {
         $slice = [byte[]]::new($Count)
@@ -72,7 +78,7 @@ Start-Sleep -Seconds 600
     }
 
     function Stop-Writer {
-        # Waits for "synced", then SIGKILLs the child at once; returns the child's result.
+        # Waits for "synced", then kills the child at once (SIGKILL; TerminateProcess on Windows); returns the child's result.
         param([Diagnostics.Process] $Process)
         $lines = Wait-ChildLine -Process $Process -Line 'synced' -TimeoutSeconds 120
         $Process.Kill()
@@ -84,7 +90,7 @@ Start-Sleep -Seconds 600
 }
 
 AfterAll {
-    Write-Host "Durability: $script:kills children killed with SIGKILL; $script:bytesVerified file bytes verified afterwards, $script:patternBytes of them written by the killed children through shared maps"
+    Write-Host "Durability: $script:kills children killed (SIGKILL; TerminateProcess on Windows); $script:bytesVerified file bytes verified afterwards, $script:patternBytes of them written by the killed children through shared maps"
 }
 
 Describe 'Durability of map writes when the writing process is killed (SIGKILL)' -Tag CI {
@@ -96,13 +102,13 @@ Describe 'Durability of map writes when the writing process is killed (SIGKILL)'
             $expected = $before.Clone()
             [Array]::Copy((Get-Pattern $Seed $Length), 0, $expected, $MapOffset + $At, $Length)
             $run = Stop-Writer (Start-Writer -Case $_ -Path $path -Sharing Shared)
-            $after = [IO.File]::ReadAllBytes($path)
+            $after = Get-FileBytes $path
             $script:bytesVerified += $after.Length
             $script:patternBytes += $Length
         }
 
-        It 'Should have been killed by SIGKILL (exit code 137)' {
-            $run.ExitCode | Should -Be 137 -Because "$($run.Before -join ' | ') $($run.ErrorText)"
+        It 'Should have been killed (SIGKILL: exit code 137; Windows: -1)' {
+            $run.ExitCode | Should -Be $script:killedExitCode -Because "$($run.Before -join ' | ') $($run.ErrorText)"
         }
         It 'Should keep the file length' {
             $after.Length | Should -Be $FileLength
@@ -121,12 +127,12 @@ Describe 'Durability of map writes when the writing process is killed (SIGKILL)'
             $before = Get-Pattern ($Seed + 100) $FileLength
             [IO.File]::WriteAllBytes($path, $before)
             $run = Stop-Writer (Start-Writer -Case $_ -Path $path -Sharing Private)
-            $after = [IO.File]::ReadAllBytes($path)
+            $after = Get-FileBytes $path
             $script:bytesVerified += $after.Length
         }
 
-        It 'Should have been killed by SIGKILL (exit code 137)' {
-            $run.ExitCode | Should -Be 137 -Because "$($run.Before -join ' | ') $($run.ErrorText)"
+        It 'Should have been killed (SIGKILL: exit code 137; Windows: -1)' {
+            $run.ExitCode | Should -Be $script:killedExitCode -Because "$($run.Before -join ' | ') $($run.ErrorText)"
         }
         It 'Should leave the file exactly as it was' {
             Test-ByteArrayEqual $before $after | Should -BeTrue

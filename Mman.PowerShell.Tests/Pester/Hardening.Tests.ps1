@@ -4,6 +4,11 @@
 # cases after the fault are missing: grouping many cases in one child still catches every crash. Two
 # control children fault on purpose (a raw read of PROT_NONE memory, and of a page past the end of a
 # truncated file) to show that the harness sees a crash, and that these scenarios do fault without Mman.
+#
+# On Windows a crash ends the child with an NTSTATUS (0xC0000005 access violation, 0xC0000602 fail-fast)
+# instead of a signal. Windows refuses to shrink a file while a map of it is open (ERROR_USER_MAPPED_FILE),
+# so the truncation scenarios assert that refusal and that every map still reads and writes the whole
+# file; the cut succeeds once the maps are closed. A named pipe and the NUL device stand in for the FIFO.
 
 BeforeDiscovery {
     $reader = 'Mman.Commands.ReadMemoryMapCommand'
@@ -147,6 +152,41 @@ BeforeDiscovery {
         @{ Name = 'empty.new-map'; Expected = "FileEmpty,$creator" }
         @{ Name = 'empty.close-all'; Expected = 'OK' }
     )
+    if ($IsWindows) {
+        # Windows refuses the cut (1224 ERROR_USER_MAPPED_FILE) while any map of the file is open, so the
+        # maps keep the whole file; growing is allowed. Once the maps are closed the same cuts succeed.
+        $truncationCases = @(
+            @{ Name = 'before.read-all'; Expected = 'OK equal' }
+            @{ Name = 'before.private-cow-past-cut'; Expected = 'OK' }
+            @{ Name = 'cut.by-other-process'; Expected = 'OK 1224 65536' }
+            @{ Name = 'after.read-all'; Expected = 'OK equal' }
+            @{ Name = 'after.read-past-cut'; Expected = 'OK equal' }
+            @{ Name = 'after.read-last-byte'; Expected = 'OK equal' }
+            @{ Name = 'after.api-read'; Expected = 'OK equal' }
+            @{ Name = 'after.read-only-map'; Expected = 'OK equal' }
+            @{ Name = 'after.private-read-head'; Expected = 'OK equal' }
+            @{ Name = 'after.private-read-cow-page'; Expected = 'OK 238' }
+            @{ Name = 'after.tail-read'; Expected = 'OK equal' }
+            @{ Name = 'after.write-far'; Expected = 'OK 6' }
+            @{ Name = 'after.api-write'; Expected = 'OK 8' }
+            @{ Name = 'after.tail-write'; Expected = 'OK 9' }
+            @{ Name = 'after.private-write-past'; Expected = 'OK 1 file-kept' }
+            @{ Name = 'after.sync-all'; Expected = 'OK' }
+            @{ Name = 'after.protect'; Expected = 'OK' }
+            @{ Name = 'after.file-whole'; Expected = 'OK 65536 equal' }
+            @{ Name = 'grow.by-other-process'; Expected = 'OK 0 70000' }
+            @{ Name = 'grow.read-all'; Expected = 'OK equal' }
+            @{ Name = 'grow.file-zeros'; Expected = 'OK zeros' }
+            @{ Name = 'empty.by-other-process'; Expected = 'OK 1224 70000' }
+            @{ Name = 'empty.read-first'; Expected = 'OK equal' }
+            @{ Name = 'empty.private-read'; Expected = 'OK equal' }
+            @{ Name = 'empty.close-all'; Expected = 'OK' }
+            @{ Name = 'closed.cut-by-other-process'; Expected = 'OK 0 10000' }
+            @{ Name = 'closed.file-head'; Expected = 'OK equal' }
+            @{ Name = 'closed.empty-by-other-process'; Expected = 'OK 0 0' }
+            @{ Name = 'empty.new-map'; Expected = "FileEmpty,$creator" }
+        )
+    }
 }
 
 BeforeAll {
@@ -155,6 +195,47 @@ BeforeAll {
     $script:prelude = Get-CasePrelude
     $script:modulePath = Get-MmanModulePath
     $script:stats = @{ Children = 0; Cases = 0; Crashes = 0; RaceIterations = 0 }
+    # How a child that faults ends: a signal (128 + 6 SIGABRT, 7 SIGBUS, 11 SIGSEGV), or on Windows an NTSTATUS
+    # (0xC0000005 access violation, 0xC0000409 stack buffer overrun, 0xC0000602 fail-fast: .NET's end, and Wine's).
+    $script:crashCodes = if ($IsWindows) { @(-1073741819, -1073740791, -1073740286) } else { @(134, 135, 139) }
+    # How long a race child may run before it counts as hung. Under Wine (the Windows path here) the five
+    # threads of one pwsh run several times slower than on Linux: 800 close-race iterations took over
+    # 180 s on a loaded machine. That is Wine's limit, not Mman's, so a hang is waited for longer there.
+    $script:raceTimeout = if ($IsWindows) { 600 } else { 180 }
+
+    # Functions for a child script: Read-File reads a file that maps hold open (with FileShare.ReadWrite: on
+    # Windows [IO.File]::ReadAllBytes fails with a sharing violation then); Set-FileLength has another
+    # process, a pwsh without Mman, set a file's length and returns that process's exit code (0, or the
+    # Win32 error: 1224 ERROR_USER_MAPPED_FILE when Windows refuses to cut a mapped file) and the length.
+    $script:fileFunctions = @'
+function Read-File([string] $Path, [long] $Offset = 0, [long] $Count = -1) {
+    $stream = [IO.File]::Open($Path, 'Open', 'Read', 'ReadWrite, Delete')
+    try {
+        if ($Count -lt 0) { $Count = $stream.Length - $Offset }
+        $bytes = [byte[]]::new($Count)
+        $null = $stream.Seek($Offset, 'Begin')
+        $read = 0
+        while ($read -lt $Count) {
+            $n = $stream.Read($bytes, $read, $Count - $read)
+            if ($n -eq 0) { break }
+            $read += $n
+        }
+        , $bytes
+    }
+    finally { $stream.Dispose() }
+}
+function Set-FileLength([string] $Path, [long] $Length) {
+    $quoted = "'" + $Path.Replace("'", "''") + "'"
+    $command = "try { `$s = [IO.FileStream]::new($quoted, 'Open', 'ReadWrite', 'ReadWrite, Delete'); try { `$s.SetLength($Length) } finally { `$s.Dispose() }; exit 0 } catch { exit (`$_.Exception.GetBaseException().HResult -band 0xFFFF) }"
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($command))
+    # A pwsh like this one: under 'dotnet pwsh' that is dotnet plus pwsh.dll.
+    $pwsh = @([Environment]::ProcessPath)
+    if ([IO.Path]::GetFileNameWithoutExtension($pwsh[0]) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
+    $null = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded
+    $LASTEXITCODE
+    [IO.FileInfo]::new($Path).Length
+}
+'@
 
     function Invoke-HostileChild {
         # Runs one child, counts it, and returns its result with the CASE lines parsed into .Cases.
@@ -214,8 +295,8 @@ Out-Case control.after { 'alive' }
             if ($run.Crashed) { $script:stats.Crashes-- }
         }
 
-        It 'Should see the faulting child die of a signal' {
-            $run.ExitCode | Should -BeIn @(134, 135, 139) -Because (Get-ChildSummary $run)
+        It 'Should see the faulting child die of a signal (Windows: of an access violation or fail-fast status)' {
+            $run.ExitCode | Should -BeIn $script:crashCodes -Because (Get-ChildSummary $run)
         }
         It 'Should flag it as crashed' {
             $run.Crashed | Should -BeTrue
@@ -228,10 +309,47 @@ Out-Case control.after { 'alive' }
         }
     }
 
-    Context 'When a child reads past the end of a truncated file map without Mman (control: truncation faults)' {
-        BeforeAll {
-            $file = New-TestFile -Path "$TestDrive/control-truncated.bin" -Length 65536
-            $run = Invoke-HostileChild -Script (("`$file = {0}`n" -f (Quote $file)) + @'
+    if ($IsWindows) {
+        # Windows cannot shrink a mapped file, so there is nothing past the end to read: the control shows the
+        # refusal instead, that the same byte still reads through Mman and raw, and that the cut works once
+        # the map is closed.
+        Context 'When another process cuts a file that a map holds (control: Windows refuses the cut)' {
+            BeforeAll {
+                $file = New-TestFile -Path "$TestDrive/control-truncated.bin" -Length 65536
+                $run = Invoke-HostileChild -Script ($script:fileFunctions + ("`n`$file = {0}`n" -f (Quote $file)) + @'
+$map = New-MemoryMap -Path $file
+Out-Case control.cut { Set-FileLength $file 100 }
+Out-Case control.mapped-read { (Read-MemoryMap $map -Offset 20000 -Count 1)[0] }
+Out-Case control.raw-read { [Runtime.InteropServices.Marshal]::ReadByte($map.Address, 20000) }
+Close-MemoryMap $map
+Out-Case control.cut-unmapped { Set-FileLength $file 100 }
+Out-Case control.after { 'alive' }
+'@)
+            }
+
+            It 'Should refuse the cut while the file is mapped (1224 ERROR_USER_MAPPED_FILE)' {
+                $run.Cases['control.cut'] | Should -Be 'OK 1224 65536' -Because (Get-ChildSummary $run)
+            }
+            It 'Should still read the byte past the attempted cut through Mman' {
+                $run.Cases['control.mapped-read'] | Should -Be "OK $(Get-PatternByte 20000)"
+            }
+            It 'Should read it raw without a fault' {
+                $run.Cases['control.raw-read'] | Should -Be "OK $(Get-PatternByte 20000)"
+            }
+            It 'Should cut the file once the map is closed' {
+                $run.Cases['control.cut-unmapped'] | Should -Be 'OK 0 100'
+            }
+            It 'Should exit normally' {
+                $run.ExitCode | Should -Be 0 -Because (Get-ChildSummary $run)
+                $run.Cases['control.after'] | Should -Be 'OK alive'
+            }
+        }
+    }
+    else {
+        Context 'When a child reads past the end of a truncated file map without Mman (control: truncation faults)' {
+            BeforeAll {
+                $file = New-TestFile -Path "$TestDrive/control-truncated.bin" -Length 65536
+                $run = Invoke-HostileChild -Script (("`$file = {0}`n" -f (Quote $file)) + @'
 $map = New-MemoryMap -Path $file
 & truncate -s 100 $file
 Out-Case control.mapped-read { (Read-MemoryMap $map -Offset 20000 -Count 1) }
@@ -239,17 +357,18 @@ Out-Case control.mapped-read { (Read-MemoryMap $map -Offset 20000 -Count 1) }
 $null = [Runtime.InteropServices.Marshal]::ReadByte($map.Address, 20000)
 Out-Case control.after { 'alive' }
 '@)
-            if ($run.Crashed) { $script:stats.Crashes-- }
-        }
+                if ($run.Crashed) { $script:stats.Crashes-- }
+            }
 
-        It 'Should refuse the read through Mman first' {
-            $run.Cases['control.mapped-read'] | Should -Be 'FileTruncated,Mman.Commands.ReadMemoryMapCommand'
-        }
-        It 'Should see the raw read kill the child with a signal' {
-            $run.ExitCode | Should -BeIn @(134, 135, 139) -Because (Get-ChildSummary $run)
-        }
-        It 'Should miss the line after the fault' {
-            $run.Cases.ContainsKey('control.after') | Should -BeFalse
+            It 'Should refuse the read through Mman first' {
+                $run.Cases['control.mapped-read'] | Should -Be 'FileTruncated,Mman.Commands.ReadMemoryMapCommand'
+            }
+            It 'Should see the raw read kill the child with a signal' {
+                $run.ExitCode | Should -BeIn @(134, 135, 139) -Because (Get-ChildSummary $run)
+            }
+            It 'Should miss the line after the fault' {
+                $run.Cases.ContainsKey('control.after') | Should -BeFalse
+            }
         }
     }
 
@@ -426,7 +545,66 @@ Out-Case closed.pipeline { New-MemoryMap -Size 16 | Tee-Object -Variable piped |
     Context 'When another process truncates a file under shared and private maps' {
         BeforeAll {
             $file = New-TestFile -Path "$TestDrive/truncated.bin" -Length 65536
-            $run = Invoke-HostileChild -Script (("`$file = {0}`n" -f (Quote $file)) + @'
+            if ($IsWindows) {
+                $run = Invoke-HostileChild -Script ($script:fileFunctions + ("`n`$file = {0}`n" -f (Quote $file)) + @'
+$expected = Read-File $file
+function Test-Equal([byte[]] $Bytes, [long] $Offset) {
+    if ([Linq.Enumerable]::SequenceEqual($Bytes, [byte[]]$expected[$Offset..($Offset + $Bytes.Length - 1)])) { 'equal' } else { 'different' }
+}
+function Test-Zero([byte[]] $Bytes) { if (@($Bytes | Where-Object { $_ -ne 0 }).Count -eq 0) { 'zeros' } else { 'not zeros' } }
+
+$shared = New-MemoryMap -Path $file -Protection Read, Write
+$private = New-MemoryMap -Path $file -Protection Read, Write -Sharing Private
+$readOnly = New-MemoryMap -Path $file
+$tail = New-MemoryMap -Path $file -Offset 40000 -Size 20000 -Protection Read, Write
+
+Out-Case before.read-all { Test-Equal (Read-MemoryMap $shared) 0 }
+Out-Case before.private-cow-past-cut { Write-MemoryMap $private -Data 0xEE -Offset 30000 }
+# Another process tries to cut the file to 10000 bytes: Windows refuses while a map of it is open.
+Out-Case cut.by-other-process { Set-FileLength $file 10000 }
+
+# So every map still reads the whole file, past the cut that did not happen.
+Out-Case after.read-all { Test-Equal (Read-MemoryMap $shared) 0 }
+Out-Case after.read-past-cut { Test-Equal (Read-MemoryMap $shared -Offset 9990 -Count 3000) 9990 }
+Out-Case after.read-last-byte { Test-Equal (Read-MemoryMap $shared -Offset 65535 -Count 1) 65535 }
+Out-Case after.api-read { Test-Equal ($shared.Read(20000, 100)) 20000 }
+Out-Case after.read-only-map { Test-Equal (Read-MemoryMap $readOnly -Offset 30000 -Count 100) 30000 }
+Out-Case after.private-read-head { Test-Equal (Read-MemoryMap $private -Offset 100 -Count 9800) 100 }
+Out-Case after.private-read-cow-page { (Read-MemoryMap $private -Offset 30000 -Count 1)[0] }
+Out-Case after.tail-read { Test-Equal (Read-MemoryMap $tail) 40000 }
+# And writes past it reach the file (read through another handle); a private write stays in its map.
+Out-Case after.write-far { Write-MemoryMap $shared -Data 6 -Offset 60000; Sync-MemoryMap $shared -Offset 60000 -Count 1; (Read-File $file 60000 1)[0] }
+Out-Case after.api-write { $null = $shared.Write(40000, [byte[]](8)); $shared.Sync(); (Read-File $file 40000 1)[0] }
+Out-Case after.tail-write { Write-MemoryMap $tail -Data 9 -Offset 19999; Sync-MemoryMap $tail; (Read-File $file 59999 1)[0] }
+Out-Case after.private-write-past {
+    Write-MemoryMap $private -Data 1 -Offset 50000
+    (Read-MemoryMap $private -Offset 50000 -Count 1)[0]
+    if ((Read-File $file 50000 1)[0] -eq $expected[50000]) { 'file-kept' } else { 'file-changed' }
+}
+$expected[60000] = 6; $expected[40000] = 8; $expected[59999] = 9
+Out-Case after.sync-all { Sync-MemoryMap $shared }
+Out-Case after.protect { Set-MemoryMapProtection $shared -Protection Read; Set-MemoryMapProtection $shared -Protection Read, Write }
+Out-Case after.file-whole { $bytes = Read-File $file; $bytes.Length; Test-Equal $bytes 0 }
+
+# Growing a mapped file is allowed; the maps keep their size.
+Out-Case grow.by-other-process { Set-FileLength $file 70000 }
+Out-Case grow.read-all { Test-Equal (Read-MemoryMap $shared) 0 }
+Out-Case grow.file-zeros { Test-Zero (Read-File $file 65536) }
+
+Out-Case empty.by-other-process { Set-FileLength $file 0 }
+Out-Case empty.read-first { Test-Equal (Read-MemoryMap $shared -Count 1) 0 }
+Out-Case empty.private-read { Test-Equal (Read-MemoryMap $private -Count 1) 0 }
+Out-Case empty.close-all { Close-MemoryMap $shared, $private, $readOnly, $tail }
+
+# With the maps closed, the same cuts succeed.
+Out-Case closed.cut-by-other-process { Set-FileLength $file 10000 }
+Out-Case closed.file-head { Test-Equal (Read-File $file) 0 }
+Out-Case closed.empty-by-other-process { Set-FileLength $file 0 }
+Out-Case empty.new-map { New-MemoryMap -Path $file }
+'@)
+            }
+            else {
+                $run = Invoke-HostileChild -Script (("`$file = {0}`n" -f (Quote $file)) + @'
 $expected = [IO.File]::ReadAllBytes($file)
 function Test-Equal([byte[]] $Bytes, [long] $Offset) {
     if ([Linq.Enumerable]::SequenceEqual($Bytes, [byte[]]$expected[$Offset..($Offset + $Bytes.Length - 1)])) { 'equal' } else { 'different' }
@@ -497,6 +675,7 @@ Out-Case empty.sync-zero-count { Sync-MemoryMap $shared -Count 0 }
 Out-Case empty.new-map { New-MemoryMap -Path $file }
 Out-Case empty.close-all { Close-MemoryMap $shared, $private, $readOnly, $tail }
 '@)
+            }
         }
 
         It 'Should exit normally' {
@@ -511,7 +690,7 @@ Out-Case empty.close-all { Close-MemoryMap $shared, $private, $readOnly, $tail }
         BeforeAll {
             $file = New-TestFile -Path "$TestDrive/close-race.bin" -Length 1MB
             $iterations = 800
-            $run = Invoke-HostileChild -TimeoutSeconds 180 -Script (("`$file = {0}; `$modulePath = {1}; `$iterations = {2}`n" -f (Quote $file), (Quote $script:modulePath), $iterations) + @'
+            $run = Invoke-HostileChild -TimeoutSeconds $script:raceTimeout -Script (("`$file = {0}; `$modulePath = {1}; `$iterations = {2}`n" -f (Quote $file), (Quote $script:modulePath), $iterations) + @'
 $expected = [IO.File]::ReadAllBytes($file)
 $state = [hashtable]::Synchronized(@{ Map = $null; Stop = $false })
 $report = [Collections.Concurrent.ConcurrentQueue[string]]::new()
@@ -592,7 +771,7 @@ Out-Case close-race.finished { 'yes' }
         BeforeAll {
             $file = New-TestFile -Path "$TestDrive/flip.bin" -Length 256KB
             $flips = 3000
-            $run = Invoke-HostileChild -TimeoutSeconds 180 -Script (("`$file = {0}; `$modulePath = {1}; `$flips = {2}`n" -f (Quote $file), (Quote $script:modulePath), $flips) + @'
+            $run = Invoke-HostileChild -TimeoutSeconds $script:raceTimeout -Script ($script:fileFunctions + ("`n`$file = {0}; `$modulePath = {1}; `$flips = {2}`n" -f (Quote $file), (Quote $script:modulePath), $flips) + @'
 $expected = [IO.File]::ReadAllBytes($file)
 $anon = New-MemoryMap -Size $expected.Length
 Write-MemoryMap $anon -Data $expected
@@ -649,7 +828,7 @@ $report = [Collections.Concurrent.ConcurrentQueue[string]]::new()
 foreach ($line in $report) { [Console]::Out.WriteLine($line) }
 foreach ($map in $maps) { Set-MemoryMapProtection $map -Protection Read }
 Out-Case flip.anon-intact { if ([Linq.Enumerable]::SequenceEqual([byte[]](Read-MemoryMap $maps[0]), $expected)) { 'intact' } else { 'changed' } }
-Out-Case flip.file-intact { if ([Linq.Enumerable]::SequenceEqual([IO.File]::ReadAllBytes($file), $expected)) { 'intact' } else { 'changed' } }
+Out-Case flip.file-intact { if ([Linq.Enumerable]::SequenceEqual((Read-File $file), $expected)) { 'intact' } else { 'changed' } }
 '@)
             $counts = Get-Report $run
             $script:stats.RaceIterations += [long]$counts['flips']
@@ -744,16 +923,24 @@ Out-Case truncation-race.close { Close-MemoryMap $maps }
 $stream = [IO.FileStream]::new($file, 'Open', 'ReadWrite', 'ReadWrite')
 $random = [Random]::new()
 $watch = [Diagnostics.Stopwatch]::StartNew()
-$cuts = 0
+$cuts = 0; $refused = 0
 while ($watch.Elapsed.TotalSeconds -lt 4) {
-    $stream.SetLength($random.Next(0, 1MB))
+    try {
+        $stream.SetLength($random.Next(0, 1MB))
+        $cuts++
+    }
+    catch {
+        # Windows refuses to shrink a file while a map of it is open: 1224 ERROR_USER_MAPPED_FILE.
+        $e = $_.Exception.GetBaseException()
+        if (-not ($e -is [IO.IOException] -and ($e.HResult -band 0xFFFF) -eq 1224)) { throw }
+        $refused++
+    }
     [Threading.Thread]::SpinWait($random.Next(0, 50000))
     $stream.SetLength(1MB)
     [Threading.Thread]::SpinWait($random.Next(0, 50000))
-    $cuts++
 }
 $stream.Dispose()
-[Console]::Out.WriteLine("REPORT cuts=$cuts")
+[Console]::Out.WriteLine("REPORT cuts=$cuts refused=$refused")
 '@)
                 $truncatorRun = Wait-ChildPwsh -Process $truncator -TimeoutSeconds 60
                 Add-ChildResult $truncatorRun
@@ -765,15 +952,28 @@ $stream.Dispose()
             Add-ChildResult $readerRun
             $counts = Get-Report $readerRun
             $cuts = (Get-Report $truncatorRun)['cuts']
-            $script:stats.RaceIterations += [long]$cuts
-            Write-Host "Truncation race: $cuts cuts by another process; $($counts['accesses']) accesses succeeded, $($counts['truncated']) refused FileTruncated, $($counts['wrong']) wrong" 
+            $refusedCuts = (Get-Report $truncatorRun)['refused']
+            $script:stats.RaceIterations += [long]$cuts + [long]$refusedCuts
+            Write-Host "Truncation race: $cuts cuts by another process ($refusedCuts refused); $($counts['accesses']) accesses succeeded, $($counts['truncated']) refused FileTruncated, $($counts['wrong']) wrong" 
         }
 
         It 'Should let the truncating process run normally' {
             $truncatorRun.ExitCode | Should -Be 0 -Because (Get-ChildSummary $truncatorRun)
         }
-        It 'Should cut the file many times' {
-            $cuts | Should -BeGreaterThan 100
+        if ($IsWindows) {
+            # Windows keeps a mapped file whole: every cut is refused, so no access can meet a truncated file.
+            It 'Should have every cut refused while the maps are open (Windows: ERROR_USER_MAPPED_FILE)' {
+                $refusedCuts | Should -BeGreaterThan 100 -Because (Get-ChildSummary $truncatorRun)
+                $cuts | Should -Be 0
+            }
+            It 'Should keep the file whole' {
+                [IO.FileInfo]::new($file).Length | Should -Be 1MB
+            }
+        }
+        else {
+            It 'Should cut the file many times' {
+                $cuts | Should -BeGreaterThan 100
+            }
         }
         It 'Should keep the mapping process alive (exit code 0, no SIGBUS)' {
             $readerRun.ExitCode | Should -Be 0 -Because (Get-ChildSummary $readerRun)
@@ -784,8 +984,15 @@ $stream.Dispose()
         It 'Should see accesses succeed' {
             $counts['accesses'] | Should -BeGreaterThan 0
         }
-        It 'Should see accesses refused with FileTruncated (the race happened)' {
-            $counts['truncated'] | Should -BeGreaterThan 0
+        if ($IsWindows) {
+            It 'Should refuse no access (the file never shrank)' {
+                $counts['truncated'] | Should -Be 0
+            }
+        }
+        else {
+            It 'Should see accesses refused with FileTruncated (the race happened)' {
+                $counts['truncated'] | Should -BeGreaterThan 0
+            }
         }
         It 'Should read only the pattern or the zeros of a regrown file' {
             $counts['wrong'] | Should -Be 0
@@ -795,23 +1002,62 @@ $stream.Dispose()
         }
     }
 
-    Context 'When the path is a FIFO (opening it blocks until a writer comes)' {
-        BeforeAll {
-            $fifo = Join-Path $TestDrive 'fifo'
-            & mkfifo $fifo
-            $run = Invoke-HostileChild -TimeoutSeconds 10 -Script (("`$fifo = {0}`n" -f (Quote $fifo)) + @'
+    if ($IsWindows) {
+        # Windows has no FIFO: its special files are named pipes and devices. A pipe that this host serves and
+        # the NUL device must be refused like a FIFO, not mapped, and without waiting for a client or writer.
+        Context 'When the path is a named pipe or the NUL device' {
+            BeforeAll {
+                $pipeName = 'mman-hardening-' + [guid]::NewGuid().ToString('N')
+                $server = [IO.Pipes.NamedPipeServerStream]::new($pipeName, 'InOut', 1, 'Byte', 'Asynchronous')
+                try {
+                    $null = $server.WaitForConnectionAsync()
+                    $run = Invoke-HostileChild -TimeoutSeconds 30 -Script (("`$pipe = {0}`n" -f (Quote "\\.\pipe\$pipeName")) + @'
+Out-Case pipe.path { New-MemoryMap -Path $pipe }
+Out-Case nul.path { New-MemoryMap -Path NUL }
+Out-Case nul.device-path { New-MemoryMap -Path '\\.\NUL' }
+'@)
+                }
+                finally {
+                    $server.Dispose()
+                }
+            }
+
+            It 'Should return instead of hanging the host' {
+                $run.TimedOut | Should -BeFalse -Because 'New-MemoryMap on a pipe must fail fast, not wait for a client'
+            }
+            It 'Should exit normally' {
+                $run.ExitCode | Should -Be 0 -Because (Get-ChildSummary $run)
+            }
+            It 'Should refuse the named pipe as not a regular file' {
+                $run.Cases['pipe.path'] | Should -Be 'NotARegularFile,Mman.Commands.NewMemoryMapCommand'
+            }
+            It 'Should refuse NUL as not a regular file' {
+                $run.Cases['nul.path'] | Should -Be 'NotARegularFile,Mman.Commands.NewMemoryMapCommand'
+            }
+            It 'Should refuse \\.\NUL as not a regular file' {
+                $run.Cases['nul.device-path'] | Should -Be 'NotARegularFile,Mman.Commands.NewMemoryMapCommand'
+            }
+        }
+    }
+    else {
+        Context 'When the path is a FIFO (opening it blocks until a writer comes)' {
+            BeforeAll {
+                $fifo = Join-Path $TestDrive 'fifo'
+                & mkfifo $fifo
+                $run = Invoke-HostileChild -TimeoutSeconds 10 -Script (("`$fifo = {0}`n" -f (Quote $fifo)) + @'
 Out-Case fifo.path { New-MemoryMap -Path $fifo }
 '@)
-        }
+            }
 
-        It 'Should return instead of hanging the host' {
-            $run.TimedOut | Should -BeFalse -Because 'New-MemoryMap on a FIFO must fail fast, not wait forever in open(2)'
-        }
-        It 'Should exit normally' {
-            $run.ExitCode | Should -Be 0 -Because (Get-ChildSummary $run)
-        }
-        It 'Should refuse it as not a regular file' {
-            $run.Cases['fifo.path'] | Should -Be 'NotARegularFile,Mman.Commands.NewMemoryMapCommand'
+            It 'Should return instead of hanging the host' {
+                $run.TimedOut | Should -BeFalse -Because 'New-MemoryMap on a FIFO must fail fast, not wait forever in open(2)'
+            }
+            It 'Should exit normally' {
+                $run.ExitCode | Should -Be 0 -Because (Get-ChildSummary $run)
+            }
+            It 'Should refuse it as not a regular file' {
+                $run.Cases['fifo.path'] | Should -Be 'NotARegularFile,Mman.Commands.NewMemoryMapCommand'
+            }
         }
     }
 }

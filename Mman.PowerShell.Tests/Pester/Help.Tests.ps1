@@ -261,6 +261,8 @@ BeforeAll {
                     '$ErrorActionPreference = ''Continue'''
                     '$ProgressPreference = ''SilentlyContinue'''
                     'if ($PSStyle) { $PSStyle.OutputRendering = ''PlainText'' }'
+                    # The output is read as UTF-8 (below); Windows would write it in the console's code page.
+                    'if ($IsWindows) { [Console]::OutputEncoding = [Text.UTF8Encoding]::new($false) }'
                     "Import-Module -Name $(& $quote $script:ModulePath) -ErrorAction Stop"
                     "Set-Location -LiteralPath $(& $quote $folder)"
                     '& {'

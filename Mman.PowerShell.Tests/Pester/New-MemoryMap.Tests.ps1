@@ -303,7 +303,7 @@ Describe 'New-MemoryMap' -Tag CI {
             $map = New-MemoryMap -Path $file -Offset $Offset -Protection Read, Write
             Write-MemoryMap $map -Data 0xF1, 0xF2, 0xF3 -Offset 10
             Sync-MemoryMap $map
-            $fileBytes = [IO.File]::ReadAllBytes($file)
+            $fileBytes = Get-FileBytes $file
         }
         AfterAll {
             Close-MemoryMap $map
@@ -341,13 +341,9 @@ Describe 'New-MemoryMap' -Tag CI {
             $file = "$TestDrive/huge.bin"
             $markerAt = 4.5GB
             $stream = [IO.File]::Create($file)
-            if ($IsWindows) {
-                # NTFS zero-fills up to a write unless the file is sparse; ext4, XFS and APFS are sparse anyway.
-                $stream.Dispose()
-                $null = fsutil sparse setflag $file
-                $stream = [IO.File]::OpenWrite($file)
-            }
             try {
+                # NTFS zero-fills up to a write unless the file is sparse; ext4, XFS and APFS are sparse anyway.
+                Set-SparseFile $stream
                 $stream.Position = $markerAt
                 $stream.Write([byte[]](0x4D, 0x4D, 0x41, 0x4E), 0, 4)
                 $stream.SetLength(5GB)
@@ -398,7 +394,7 @@ Describe 'New-MemoryMap' -Tag CI {
             $map = New-MemoryMap -Path $file -Protection Read, Write
             Write-MemoryMap $map -Data 0xAA, 0xBB -Offset 4095
             Sync-MemoryMap $map
-            $fileBytes = [IO.File]::ReadAllBytes($file)
+            $fileBytes = Get-FileBytes $file
         }
         AfterAll {
             Close-MemoryMap $map

@@ -121,7 +121,7 @@ Describe 'Set-MemoryMapProtection' -Tag CI {
             Set-MemoryMapProtection $map Read, Write
             Write-MemoryMap $map -Data 0xEF -Offset 1
             Sync-MemoryMap $map
-            $fileBytes = [IO.File]::ReadAllBytes($file)
+            $fileBytes = Get-FileBytes $file
         }
         AfterAll {
             Close-MemoryMap $map

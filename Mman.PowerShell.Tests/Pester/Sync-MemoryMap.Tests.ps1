@@ -11,7 +11,7 @@ Describe 'Sync-MemoryMap' -Tag CI {
             Write-MemoryMap $map -Text 'first' -Offset 0
             Write-MemoryMap $map -Text 'last' -Offset 9996
             $output = Sync-MemoryMap $map
-            $fileBytes = [IO.File]::ReadAllBytes($file)
+            $fileBytes = Get-FileBytes $file
         }
         AfterAll {
             Close-MemoryMap $map
@@ -39,7 +39,7 @@ Describe 'Sync-MemoryMap' -Tag CI {
             Sync-MemoryMap $map -Offset 8190 -Count 4
             Write-MemoryMap $map -Data 0xB1 -Offset 15000
             Sync-MemoryMap -Map $map -Offset 15000
-            $fileBytes = [IO.File]::ReadAllBytes($file)
+            $fileBytes = Get-FileBytes $file
         }
         AfterAll {
             Close-MemoryMap $map
@@ -67,7 +67,7 @@ Describe 'Sync-MemoryMap' -Tag CI {
             Write-MemoryMap $map -Text 'both' -Offset 300
             Sync-MemoryMap $map -Async -Invalidate -Offset 300 -Count 4
             Sync-MemoryMap $map
-            $fileBytes = [IO.File]::ReadAllBytes($file)
+            $fileBytes = Get-FileBytes $file
         }
         AfterAll {
             Close-MemoryMap $map
@@ -121,7 +121,7 @@ Describe 'Sync-MemoryMap' -Tag CI {
             $map = New-MemoryMap -Path $file -Protection Read, Write -Sharing Private
             Write-MemoryMap $map -Data 0xCC -Offset 7
             Sync-MemoryMap $map
-            $fileBytes = [IO.File]::ReadAllBytes($file)
+            $fileBytes = Get-FileBytes $file
         }
         AfterAll {
             Close-MemoryMap $map
@@ -152,7 +152,7 @@ Describe 'Sync-MemoryMap' -Tag CI {
             $map.IsValid | Should -BeTrue
         }
         It 'Should leave the file unchanged' {
-            $fileBytes = [IO.File]::ReadAllBytes($file)
+            $fileBytes = Get-FileBytes $file
             $fileBytes[4095] | Should -Be (Get-PatternByte 4095)
         }
     }

@@ -171,7 +171,10 @@ function Wait-ChildPwsh {
     .SYNOPSIS
         Waits for a process from Start-ChildPwsh (killing it, and its children, after TimeoutSeconds)
         and returns ExitCode, Output (stdout lines), ErrorText (stderr), TimedOut and Crashed: whether
-        it died of a signal (exit code 128 + signal: 134 SIGABRT, 135 SIGBUS, 139 SIGSEGV) or hung.
+        it died of a signal (exit code 128 + signal: 134 SIGABRT, 135 SIGBUS, 137 SIGKILL, 139 SIGSEGV)
+        or hung. On Windows a crash ends a process with an NTSTATUS, a negative exit code (0xC0000005
+        access violation = -1073741819, 0xC0000409 = -1073740791, 0xC0000602 fail-fast = -1073740286),
+        and Process.Kill (TerminateProcess) gives -1: Crashed is then ExitCode -lt 0.
     #>
     param(
         [Parameter(Mandatory)] [Diagnostics.Process] $Process,
@@ -191,7 +194,7 @@ function Wait-ChildPwsh {
         Output    = $lines
         ErrorText = $stderr.GetAwaiter().GetResult()
         TimedOut  = $timedOut
-        Crashed   = $timedOut -or $Process.ExitCode -ge 128
+        Crashed   = $timedOut -or $(if ($IsWindows) { $Process.ExitCode -lt 0 } else { $Process.ExitCode -ge 128 })
     }
     $Process.Dispose()
     return $result
@@ -347,6 +350,43 @@ function Test-ByteArrayEqual {
     return [Linq.Enumerable]::SequenceEqual($Expected, $Actual)
 }
 
+function Set-SparseFile {
+    <#
+    .SYNOPSIS
+        Marks the file open in Stream as sparse on Windows (FSCTL_SET_SPARSE), so seeking far past its
+        end and writing takes no room; NTFS zero-fills the gap of a file that is not sparse. Elsewhere
+        it does nothing: ext4, XFS and APFS files are sparse anyway. (fsutil is not always there,
+        Wine has none.)
+    #>
+    param([Parameter(Mandatory)] [IO.FileStream] $Stream)
+    if (-not $IsWindows) { return }
+    if (-not ('MmanTest.SparseFile' -as [type])) {
+        Add-Type -Namespace MmanTest -Name SparseFile -MemberDefinition @'
+[DllImport("kernel32.dll", SetLastError = true)]
+public static extern bool DeviceIoControl(Microsoft.Win32.SafeHandles.SafeFileHandle device, uint code, IntPtr inBuffer, uint inSize, IntPtr outBuffer, uint outSize, out uint returned, IntPtr overlapped);
+'@
+    }
+    $returned = [uint32]0
+    $fsctlSetSparse = [uint32]0x000900C4
+    if (-not [MmanTest.SparseFile]::DeviceIoControl($Stream.SafeFileHandle, $fsctlSetSparse, [IntPtr]::Zero, 0, [IntPtr]::Zero, 0, [ref]$returned, [IntPtr]::Zero)) {
+        throw [ComponentModel.Win32Exception]::new([Runtime.InteropServices.Marshal]::GetLastWin32Error())
+    }
+}
+
+function Test-WineHost {
+    <#
+    .SYNOPSIS
+        Whether this Windows process runs under Wine: Wine's ntdll exports wine_get_version, Windows'
+        does not. False on Linux and macOS. For tests of a Windows behaviour that Wine does not have
+        (Wine, for one, does not enforce the ACLs of files): they assert it on Windows and say why
+        they are skipped under Wine.
+    #>
+    if (-not $IsWindows) { return $false }
+    $address = [IntPtr]::Zero
+    return [Runtime.InteropServices.NativeLibrary]::TryGetExport([Runtime.InteropServices.NativeLibrary]::Load('ntdll.dll'), 'wine_get_version', [ref]$address)
+}
+
 Export-ModuleMember -Function Get-MmanModulePath, Import-MmanModule, Get-PwshCommand, Invoke-ChildPwsh,
     Get-PatternByte, New-TestFile, Get-FileByte, Get-ErrorRecord,
-    Start-ChildPwsh, Wait-ChildLine, Wait-ChildPwsh, Invoke-ChildPwshResult, New-NobodyStage, Get-CasePrelude, ConvertFrom-CaseLine, Get-FileBytes, Test-ByteArrayEqual
+    Start-ChildPwsh, Wait-ChildLine, Wait-ChildPwsh, Invoke-ChildPwshResult, New-NobodyStage, Get-CasePrelude, ConvertFrom-CaseLine, Get-FileBytes, Test-ByteArrayEqual,
+    Set-SparseFile, Test-WineHost

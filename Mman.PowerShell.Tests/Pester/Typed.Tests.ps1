@@ -458,7 +458,7 @@ Describe 'Write-MemoryMap -Value' -Tag CI {
             $map = New-TypedMap -Kind FileAtOffset -Content $content -Name shared
             Write-MemoryMap $map -Value 0x01020304, -2 -As Int32 -Offset 3 -BigEndian
             Sync-MemoryMap $map
-            $fileBytes = [IO.File]::ReadAllBytes($map.Path)
+            $fileBytes = Get-FileBytes $map.Path
         }
         AfterAll {
             Close-MemoryMap $map
