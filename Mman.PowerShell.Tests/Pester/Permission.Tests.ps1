@@ -44,6 +44,33 @@ BeforeAll {
         $script:isRoot = (& id -u) -eq '0'
     }
     $script:dirMode = [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
+    # The cases both systems' child scripts run over $secret, $readable and $writable (Out-Case from
+    # Get-CasePrelude); each system adds its own around them.
+    $script:fileCases = @'
+Out-Case secret.read { New-MemoryMap -Path $secret }
+Out-Case secret.private { New-MemoryMap -LiteralPath $secret -Protection Read, Write -Sharing Private }
+Out-Case readable.read { $map = New-MemoryMap -Path $readable; (Read-MemoryMap $map -Count 8192).Length; Close-MemoryMap $map }
+Out-Case readable.read-execute { $map = New-MemoryMap -Path $readable -Protection Read, Execute; "$($map.Protection)"; Close-MemoryMap $map }
+Out-Case readable.shared-write { New-MemoryMap -Path $readable -Protection Read, Write }
+Out-Case readable.shared-write-only { New-MemoryMap -LiteralPath $readable -Protection Write -Size 100 }
+$readOnly = New-MemoryMap -Path $readable
+Out-Case readable.protect-read-write { Set-MemoryMapProtection $readOnly -Protection Read, Write }
+Out-Case readable.still-read { "$($readOnly.Protection)"; (Read-MemoryMap $readOnly -Count 4).Length }
+Out-Case readable.private-write {
+    $map = New-MemoryMap -Path $readable -Protection Read, Write -Sharing Private
+    Write-MemoryMap $map -Data 1, 2, 3 -Offset 10
+    Sync-MemoryMap $map
+    (Read-MemoryMap $map -Offset 10 -Count 3) -join ','
+    Close-MemoryMap $map
+}
+Out-Case writable.shared-write {
+    $map = New-MemoryMap -Path $writable -Protection Read, Write
+    Write-MemoryMap $map -Data 0xAB -Offset 4000
+    Sync-MemoryMap $map
+    Close-MemoryMap $map
+    [IO.File]::ReadAllBytes($writable)[4000]
+}
+'@
 }
 
 Describe 'Permissions' -Tag CI {
@@ -81,30 +108,8 @@ Describe 'Permissions' -Tag CI {
                         -Environment @{ HOME = $nobodyHome; DOTNET_CLI_HOME = $nobodyHome; XDG_CACHE_HOME = $nobodyHome; XDG_DATA_HOME = $nobodyHome; XDG_CONFIG_HOME = $nobodyHome } `
                         -Script ((Get-CasePrelude) + ("`n`$secret = {0}; `$readable = {1}; `$writable = {2}; `$inner = {3}; `$hidden = {4}`n" -f (Quote $secret), (Quote $readable), (Quote $writable), (Quote $inner), (Quote $hidden)) + @'
 Out-Case whoami { [Environment]::UserName; & id -u }
-Out-Case secret.read { New-MemoryMap -Path $secret }
-Out-Case secret.private { New-MemoryMap -LiteralPath $secret -Protection Read, Write -Sharing Private }
+'@ + "`n" + $script:fileCases + "`n" + @'
 Out-Case etc-shadow.read { New-MemoryMap -Path /etc/shadow }
-Out-Case readable.read { $map = New-MemoryMap -Path $readable; (Read-MemoryMap $map -Count 8192).Length; Close-MemoryMap $map }
-Out-Case readable.read-execute { $map = New-MemoryMap -Path $readable -Protection Read, Execute; "$($map.Protection)"; Close-MemoryMap $map }
-Out-Case readable.shared-write { New-MemoryMap -Path $readable -Protection Read, Write }
-Out-Case readable.shared-write-only { New-MemoryMap -LiteralPath $readable -Protection Write -Size 100 }
-$readOnly = New-MemoryMap -Path $readable
-Out-Case readable.protect-read-write { Set-MemoryMapProtection $readOnly -Protection Read, Write }
-Out-Case readable.still-read { "$($readOnly.Protection)"; (Read-MemoryMap $readOnly -Count 4).Length }
-Out-Case readable.private-write {
-    $map = New-MemoryMap -Path $readable -Protection Read, Write -Sharing Private
-    Write-MemoryMap $map -Data 1, 2, 3 -Offset 10
-    Sync-MemoryMap $map
-    (Read-MemoryMap $map -Offset 10 -Count 3) -join ','
-    Close-MemoryMap $map
-}
-Out-Case writable.shared-write {
-    $map = New-MemoryMap -Path $writable -Protection Read, Write
-    Write-MemoryMap $map -Data 0xAB -Offset 4000
-    Sync-MemoryMap $map
-    Close-MemoryMap $map
-    [IO.File]::ReadAllBytes($writable)[4000]
-}
 Out-Case hidden.inner-path { New-MemoryMap -Path $inner }
 Out-Case hidden.inner-literal-path { New-MemoryMap -LiteralPath $inner }
 Out-Case hidden.directory { New-MemoryMap -LiteralPath $hidden }
@@ -247,29 +252,7 @@ Out-Case hidden.directory { New-MemoryMap -LiteralPath $hidden }
 
                 $run = Invoke-ChildPwshResult -Script ((Get-CasePrelude) + ("`n`$secret = {0}; `$readable = {1}; `$writable = {2}; `$hidden = {3}`n" -f (Quote $secret), (Quote $readable), (Quote $writable), (Quote $hidden)) + @'
 Out-Case whoami { [Environment]::UserName }
-Out-Case secret.read { New-MemoryMap -Path $secret }
-Out-Case secret.private { New-MemoryMap -LiteralPath $secret -Protection Read, Write -Sharing Private }
-Out-Case readable.read { $map = New-MemoryMap -Path $readable; (Read-MemoryMap $map -Count 8192).Length; Close-MemoryMap $map }
-Out-Case readable.read-execute { $map = New-MemoryMap -Path $readable -Protection Read, Execute; "$($map.Protection)"; Close-MemoryMap $map }
-Out-Case readable.shared-write { New-MemoryMap -Path $readable -Protection Read, Write }
-Out-Case readable.shared-write-only { New-MemoryMap -LiteralPath $readable -Protection Write -Size 100 }
-$readOnly = New-MemoryMap -Path $readable
-Out-Case readable.protect-read-write { Set-MemoryMapProtection $readOnly -Protection Read, Write }
-Out-Case readable.still-read { "$($readOnly.Protection)"; (Read-MemoryMap $readOnly -Count 4).Length }
-Out-Case readable.private-write {
-    $map = New-MemoryMap -Path $readable -Protection Read, Write -Sharing Private
-    Write-MemoryMap $map -Data 1, 2, 3 -Offset 10
-    Sync-MemoryMap $map
-    (Read-MemoryMap $map -Offset 10 -Count 3) -join ','
-    Close-MemoryMap $map
-}
-Out-Case writable.shared-write {
-    $map = New-MemoryMap -Path $writable -Protection Read, Write
-    Write-MemoryMap $map -Data 0xAB -Offset 4000
-    Sync-MemoryMap $map
-    Close-MemoryMap $map
-    [IO.File]::ReadAllBytes($writable)[4000]
-}
+'@ + "`n" + $script:fileCases + "`n" + @'
 Out-Case hidden.directory { New-MemoryMap -LiteralPath $hidden }
 '@)
                 $cases = ConvertFrom-CaseLine $run.Output
