@@ -24,7 +24,9 @@
            side in one run (not part of the tests).
     Docs   regenerates the shipped help (en-US MAML and about_Mman.help.txt) from docs/ with
            Microsoft.PowerShell.PlatyPS 1.x when it is importable; -Update first refreshes the
-           markdown from the compiled cmdlets. Without PlatyPS, the committed help ships as it is.
+           markdown from the compiled cmdlets. docs/Repair-MamlHelp.ps1 then puts each example's
+           code in its code field, drops markdown markup, adds default values and sets the help
+           version to the module's. Without PlatyPS, the committed help ships as it is.
     Everything it needs comes from NuGet through restores: no gallery, nothing installed by hand.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -510,6 +512,11 @@ function Invoke-Docs {
     $staging = Join-Path $Out 'maml'
     $childCommand = "& { $script } -Module '$(Join-Path $ModuleOut 'Mman.psd1')' -Docs '$(Join-Path $Root 'docs')' -Help '$help' -Staging '$staging' -Update:`$$([bool]$Update)"
     Invoke-Native 'PlatyPS' { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $childCommand }
+    # PlatyPS 1.x leaves example code in the introduction with its markdown fences, markup in every
+    # paragraph and no default values (PlatyPS issues #792, #799): rebuild those parts from docs/,
+    # and make the help version (MAML and docs/Mman.md) the module's.
+    $version = (Import-PowerShellDataFile (Join-Path $Root 'Mman.psd1')).ModuleVersion
+    & (Join-Path $Root 'docs/Repair-MamlHelp.ps1') -Path (Join-Path $help 'Mman.PowerShell.dll-Help.xml') -DocsPath (Join-Path $Root 'docs') -ModuleVersion $version
     Write-Host "Help regenerated in $help; build again to ship it."
 }
 

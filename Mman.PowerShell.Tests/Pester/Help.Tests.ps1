@@ -14,6 +14,14 @@
     descriptions, which proves the MAML in en-US/ was regenerated from docs/. Get-Help about_Mman
     finds the shipped about topic.
 
+    Rendering. The shipped MAML is PlatyPS's output repaired by docs/Repair-MamlHelp.ps1 (its own
+    tests are in Repair-MamlHelp.Tests.ps1), so for each cmdlet: Get-Help -Examples and -Full show
+    no markdown (no ``` fences, ** or link syntax) and the page's prose with its markup read as text;
+    each example's code field is exactly the code of its page, which the examples below run, and
+    its first remark is the page's Output block; every parameter whose page gives a DefaultValue
+    shows it in Get-Help -Parameter; and the help's version (docs/Mman.md's Help Version, each
+    command's version in the MAML) is the module's.
+
     Examples. Every ```powershell block under '## EXAMPLES' of a docs/ command page, and every
     ```powershell block of docs/about_*.md, is run in a fresh pwsh with the built module imported
     (so map Ids start at 1, as in the documented output, and the module's folder is on
@@ -92,7 +100,6 @@ BeforeDiscovery {
     $manifestPath = if ($env:MMAN_MODULE_PATH) { $env:MMAN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../Mman.psd1' }
     $manifest = Import-PowerShellDataFile -LiteralPath $manifestPath
     $names = @(@($pages.BaseName) + @($manifest.CmdletsToExport) | Sort-Object -Unique)
-    $script:CommandCases = foreach ($name in $names) { @{ Name = $name } }
     $script:ExampleCases = @(
         foreach ($page in $pages) {
             $sections = Get-DocSection -Lines (Get-Content -LiteralPath $page.FullName)
@@ -106,6 +113,10 @@ BeforeDiscovery {
         }
     ) | ForEach-Object { @{ Example = $_; Key = $_.Key; Page = $_.Page; Title = $_.Title } }
     $script:OutputCases = @($script:ExampleCases | Where-Object { $null -ne $_.Example.Expected })
+    # Each cmdlet with the examples of its page, to compare with the examples of its installed help.
+    $script:CommandCases = foreach ($name in $names) {
+        @{ Name = $name; DocExamples = @($script:ExampleCases | Where-Object Page -EQ $name | ForEach-Object Example) }
+    }
 }
 
 BeforeAll {
@@ -201,8 +212,16 @@ BeforeAll {
     }
 
     function Get-NormalText {
-        # Whitespace-insensitive text, for comparing help text between markdown and Get-Help.
-        param([string] $Text)
+        # Whitespace-insensitive text, for comparing help text between markdown and Get-Help. With
+        # -Markdown, the text of a docs/ page is first read as a reader sees it: the shipped help has
+        # no markup (docs/Repair-MamlHelp.ps1 removes it), so bold and code spans count by their
+        # text, and links by their text and web address. Help text is never stripped, so markup left
+        # in the MAML makes the comparison fail.
+        param([string] $Text, [switch] $Markdown)
+        if ($Markdown) {
+            $Text = $Text -replace '\*\*(.+?)\*\*', '$1' -replace '(`+)(.+?)\1', '$2'
+            $Text = $Text -replace '\[([^\]]+)\]\((https?://[^)]+)\)', '$1 ($2)' -replace '\[([^\]]+)\]\([^)]*\)', '$1'
+        }
         return (($Text -replace '\s+', ' ').Trim())
     }
 
@@ -340,6 +359,19 @@ Describe 'Mman help' -Tag CI {
                 $synopsis = (Read-DocPage -Path (Join-Path $script:DocsRoot "$name.md")).Synopsis
                 $modulePage | Should -Contain $synopsis -Because "the module page should show the synopsis of $name"
             }
+        }
+
+        It 'Should give the help the module''s version (Help Version of docs/Mman.md, version of every command in the MAML)' {
+            $version = (Get-Module Mman).Version.ToString()
+            $manifestVersion = (Import-PowerShellDataFile -LiteralPath $script:ModulePath).ModuleVersion
+            $version | Should -Be $manifestVersion
+            Get-Content -LiteralPath (Join-Path $script:DocsRoot 'Mman.md') | Should -Contain "Help Version: $version"
+            $maml = Join-Path (Split-Path -Parent $script:ModulePath) 'en-US/Mman.PowerShell.dll-Help.xml'
+            $ns = @{ dev = 'http://schemas.microsoft.com/maml/dev/2004/10'; command = 'http://schemas.microsoft.com/maml/dev/command/2004/10' }
+            $versions = @(Select-Xml -LiteralPath $maml -XPath '//command:details/dev:version' -Namespace $ns | ForEach-Object { $_.Node.InnerText })
+            $versions.Count | Should -Be $exported.Count
+            $versions | Should -Be (@($version) * $exported.Count)
+            foreach ($name in $exported) { (Get-Help -Name $name).details.version | Should -BeExactly $version }
         }
 
         It 'Should ship the MAML help file with the built module' {
@@ -508,16 +540,71 @@ Describe 'Mman help' -Tag CI {
 
         It 'Should show the synopsis and descriptions of its page in Get-Help (the MAML is up to date)' {
             # After a change to docs/, regenerate the MAML with Microsoft.PowerShell.PlatyPS 1.x:
-            # Import-MarkdownCommandHelp docs/*-*.md | Export-MamlCommandHelp -OutputFolder <folder>, then copy
-            # <folder>/Mman/Mman.PowerShell.dll-Help.xml to Mman.PowerShell/en-US/.
-            $help.Synopsis | Should -BeExactly $page.Synopsis
-            Get-HelpText $help.description | Should -BeExactly (Get-NormalText $page.Description)
+            # PSModulePath=<folder of PlatyPS> dotnet pwsh ./build.ps1 Docs.
+            $help.Synopsis | Should -BeExactly (Get-NormalText $page.Synopsis -Markdown)
+            Get-HelpText $help.description | Should -BeExactly (Get-NormalText $page.Description -Markdown)
             foreach ($parameter in $commandParameters) {
                 $helpParameter = $help.parameters.parameter | Where-Object name -EQ $parameter
-                $expected = Get-NormalText $page.Parameters[$parameter].Description
+                $expected = Get-NormalText $page.Parameters[$parameter].Description -Markdown
                 Get-HelpText $helpParameter.description | Should -BeExactly $expected -Because "Get-Help should show the page's description of -$parameter"
             }
             @($help.examples.example).Count | Should -Be $page.ExampleTitles.Count
+        }
+
+        It 'Should render Get-Help -Examples and -Full without markdown (no fences, no bold, no link syntax)' {
+            # The examples' own code and output may hold anything ('*******' is a password masked by
+            # an example), so their lines are set aside; every other line is prose from docs/.
+            $verbatim = [Collections.Generic.HashSet[string]]::new()
+            foreach ($example in $DocExamples) {
+                foreach ($line in @($example.Code -split "`n") + @("$($example.Expected)" -split "`n")) { $null = $verbatim.Add($line.Trim()) }
+            }
+            foreach ($view in 'Examples', 'Full') {
+                $splat = @{ Name = $Name; $view = $true }
+                $text = Get-Help @splat | Out-String -Width 1000
+                $text | Should -Not -BeNullOrEmpty
+                $text | Should -Not -Match '```' -Because "Get-Help -$view should show no code fences"
+                $text | Should -Not -Match '\u0080' -Because "Get-Help -$view should show no PlatyPS line-break stand-ins"
+                $prose = @($text -split '\r?\n' | Where-Object { -not $verbatim.Contains($_.Trim()) }) -join "`n"
+                $prose | Should -Not -Match '\*\*' -Because "Get-Help -$view should show no bold markers"
+                $prose | Should -Not -Match '\[[^\]]+\]\((|https?://[^)]*|[\w-]+\.md)\)' -Because "Get-Help -$view should show links as text"
+                $prose | Should -Not -Match '`[A-Za-z-]+`' -Because "Get-Help -$view should show code spans as text"
+            }
+        }
+
+        It 'Should have in the code field of each example exactly the code its page runs' {
+            # The examples of docs/ run below; the same code is what Get-Help shows and what a user
+            # copies from (Get-Help $Name).examples.example.code.
+            $helpExamples = @((Get-Help -Name $Name).examples.example)
+            $helpExamples.Count | Should -Be $DocExamples.Count
+            for ($i = 0; $i -lt $DocExamples.Count; $i++) {
+                $helpExamples[$i].code | Should -Not -BeNullOrEmpty -Because "example $($i + 1) needs its code"
+                ($helpExamples[$i].code -replace "`r`n", "`n") | Should -BeExactly $DocExamples[$i].Code -Because "example $($i + 1) should be '$($DocExamples[$i].Title)'"
+                $helpExamples[$i].title | Should -Match ([regex]::Escape($DocExamples[$i].Title))
+            }
+        }
+
+        It 'Should show the documented output of each example as its first remark, as plain text' {
+            $helpExamples = @((Get-Help -Name $Name).examples.example)
+            for ($i = 0; $i -lt $DocExamples.Count; $i++) {
+                $remarks = @($helpExamples[$i].remarks | ForEach-Object { $_.Text })
+                $remarks.Count | Should -BeGreaterThan 0 -Because "example $($i + 1) should explain itself"
+                if ($null -ne $DocExamples[$i].Expected) {
+                    $shown = ConvertTo-ComparableOutput -Text $remarks[0]
+                    $documented = ConvertTo-ComparableOutput -Text $DocExamples[$i].Expected
+                    ($shown -join "`n") | Should -BeExactly ($documented -join "`n") -Because "example $($i + 1) should show its output"
+                }
+            }
+        }
+
+        It 'Should show the default value its page gives for every parameter' {
+            $checked = 0
+            foreach ($parameter in $commandParameters) {
+                $documented = $page.Parameters[$parameter].Metadata['DefaultValue']
+                if ([string]::IsNullOrEmpty($documented)) { continue }
+                (Get-Help -Name $Name -Parameter $parameter).defaultValue | Should -BeExactly $documented -Because "the page gives -$parameter a default"
+                $checked++
+            }
+            $checked | Should -BeGreaterThan 0
         }
     }
 
