@@ -2,7 +2,7 @@ BeforeAll {
     Import-Module "$PSScriptRoot/TestUtility.psm1"
     Import-MmanModule
 
-    $script:prefix = "mman-test-$PID-list"
+    $script:prefix = "mman-test-$PID-ls"
     # The name as the listing shows it: Windows lists the session's sections with their Local\ prefix.
     function Get-ListedName([string] $Name) { if ($IsWindows) { "Local\$Name" } else { $Name } }
 
@@ -26,8 +26,8 @@ BeforeAll {
 Describe 'Get-MemoryMap -ListAvailable' -Tag CI {
     Context 'When Mman and another program have created named shared memory' -Skip:$IsMacOS {
         BeforeAll {
-            $mmanName = "$script:prefix-mman"
-            $foreignName = "$script:prefix-other"
+            $mmanName = "$script:prefix-m"
+            $foreignName = "$script:prefix-o"
             $map = New-MemoryMap -Name $mmanName -Size 5000
             $foreign = New-ForeignSharedMemory $foreignName 3000
             $all = @(Get-MemoryMap -ListAvailable)
@@ -66,9 +66,12 @@ Describe 'Get-MemoryMap -ListAvailable' -Tag CI {
                 $foreignInfo.Size | Should -Be 3000
             }
         }
-        It 'Should give the same owner as ls -l (Linux) or this user (Windows)' {
+        It 'Should give the same owner as ls -l (Linux) or the default owner of this user''s objects (Windows)' {
             if ($IsWindows) {
-                $mmanInfo.Owner | Should -Be ([Security.Principal.WindowsIdentity]::GetCurrent().Name)
+                # A new object's owner is the token's default owner: the user, or Administrators when elevated.
+                $owner = [Security.Principal.WindowsIdentity]::GetCurrent().Owner.Translate([Security.Principal.NTAccount]).Value
+                $mmanInfo.Owner | Should -Be $owner
+                $foreignInfo.Owner | Should -Be $owner
             }
             else {
                 $mmanInfo.Owner | Should -Be (Get-LsLine $mmanName).Owner
