@@ -89,7 +89,7 @@ namespace Mman.Commands
         private const string LocalPrefix = "Local\\";
         private const string GlobalPrefix = "Global\\";
 
-        private static bool IsWindows => MemoryMap.CanRemoveNames == false;
+        private static bool IsWindows => NativeMapper.Current.NamePlatform == NamePlatform.Windows;
 
         /// <summary>How names compare on this system.</summary>
         internal static StringComparer Comparer => IsWindows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 
@@ -89,8 +90,9 @@ namespace Mman.Commands
             {
                 available = MemoryMap.GetAvailableNamed();
             }
-            catch (MemoryMapException e)
+            catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
             {
+                // macOS cannot list (NamedListingNotSupported); elsewhere the directory may be unreadable.
                 WriteError(MemoryMapErrorRecord.From(e, null));
                 return;
             }

@@ -437,6 +437,12 @@ namespace Mman
 
             try
             {
+                if (owner == IntPtr.Zero)
+                {
+                    // An object with no security descriptor (Wine gives one to objects created without).
+                    return null;
+                }
+
                 var user = new char[256];
                 var domain = new char[256];
                 int userLength = user.Length;
