@@ -22,6 +22,7 @@ namespace Mman.Commands
 
         /// <summary>The Ids of open maps to close, as Get-MemoryMap shows them.</summary>
         [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+        [ArgumentCompleter(typeof(MapIdCompleter))]
         public int[] Id { get; set; }
 
         #endregion

@@ -115,6 +115,8 @@ namespace Mman.Commands
                     return ErrorCategory.InvalidArgument;
                 case MemoryMapError.FileOpenFailed:
                     return ErrorCategory.OpenError;
+                case MemoryMapError.NamedListingNotSupported:
+                    return ErrorCategory.NotImplemented;
                 case MemoryMapError.UnexpectedError:
                     return ErrorCategory.NotSpecified;
                 case MemoryMapError.MapFailed:

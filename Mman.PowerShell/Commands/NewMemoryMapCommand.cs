@@ -40,6 +40,7 @@ namespace Mman.Commands
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = NamedSet)]
         [ValidateNotNull]
+        [ArgumentCompleter(typeof(SharedMemoryNameCompleter))]
         public string Name { get; set; }
 
         /// <summary>The map to make a view of: the new map covers part of its memory.</summary>

@@ -16,6 +16,7 @@ namespace Mman.Commands
         /// <summary>The names of the shared-memory objects to remove; names piped in, or a named map piped in, give theirs.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SharedMemoryNameCompleter))]
         public string[] Name { get; set; }
 
         #endregion

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Mman
 {
@@ -51,6 +52,20 @@ namespace Mman
         /// <exception cref="MemoryMapException">The object belongs to another user (<see cref="MemoryMapError.NamedMapAccessDenied"/>).</exception>
         public static bool RemoveNamed(string name) =>
             NativeMapper.Current.RemoveNamed(NamedMapName.ToObjectName(name, NativeMapper.Current.NamePlatform), name);
+
+        /// <summary>
+        /// The named shared-memory objects that exist on this system, whoever created them, sorted by name:
+        /// on Linux the shm_open objects of /dev/shm (names as <see cref="OpenNamed"/> takes them, without
+        /// the leading '/'); on Windows the sections among this session's named objects, as "Local\name".
+        /// </summary>
+        /// <exception cref="MemoryMapException">
+        /// The system cannot list them (<see cref="MemoryMapError.NamedListingNotSupported"/>, macOS); see
+        /// <see cref="CanListNames"/>.
+        /// </exception>
+        public static IReadOnlyList<NamedMemoryInfo> GetAvailableNamed() => NativeMapper.Current.ListNamed();
+
+        /// <summary>True where <see cref="GetAvailableNamed"/> can list the system's named shared memory; false on macOS.</summary>
+        public static bool CanListNames => NativeMapper.Current.NamePlatform != NamePlatform.MacOS;
 
         /// <summary>True where <see cref="RemoveNamed"/> removes a name; false on Windows, where the name goes with the last map.</summary>
         public static bool CanRemoveNames => NativeMapper.Current.NamePlatform != NamePlatform.Windows;

@@ -132,5 +132,8 @@ namespace Mman
 
         /// <summary>An unexpected failure; the exception says what happened.</summary>
         UnexpectedError,
+
+        /// <summary>This system offers no way to list its named shared memory (macOS).</summary>
+        NamedListingNotSupported,
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 
@@ -44,6 +45,12 @@ namespace Mman
 
         /// <summary>Removes a shared-memory object's name; false when there is no object of that name.</summary>
         internal abstract bool RemoveNamed(string objectName, string name);
+
+        /// <summary>
+        /// The named shared-memory objects that exist on this system, in the order the system lists
+        /// them; throws <see cref="MemoryMapException"/> (NamedListingNotSupported) where it cannot list them.
+        /// </summary>
+        internal abstract List<NamedMemoryInfo> ListNamed();
 
         /// <summary>Closes a section handle a named map kept (Windows only). Called from a SafeHandle's release.</summary>
         internal virtual void CloseSection(IntPtr section)

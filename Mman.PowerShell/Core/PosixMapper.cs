@@ -226,6 +226,126 @@ namespace Mman
             }
         }
 
+        /// <summary>Where Linux keeps shm_open's objects: each is a file of this tmpfs.</summary>
+        private const string ShmDirectory = "/dev/shm";
+
+        /// <summary>
+        /// Linux: the regular files of /dev/shm, which are shm_open's objects (sem.* are named semaphores,
+        /// and folders, links and FIFOs are not shared memory, so they are left out). macOS keeps its
+        /// objects in the kernel with no call that lists them.
+        /// </summary>
+        internal override List<NamedMemoryInfo> ListNamed()
+        {
+            if (_isMacOS)
+            {
+                throw new MemoryMapException(
+                    MemoryMapError.NamedListingNotSupported,
+                    "macOS cannot list its named shared memory: its POSIX shared-memory objects live in the kernel, with no directory or call that enumerates them, so only a name already known can be opened.");
+            }
+
+            var list = new List<NamedMemoryInfo>();
+            if (!Directory.Exists(ShmDirectory))
+            {
+                return list;
+            }
+
+            var owners = new Dictionary<uint, string>();
+            bool haveStatx = true;
+            foreach (string path in Directory.EnumerateFileSystemEntries(ShmDirectory))
+            {
+                string name = Path.GetFileName(path);
+                if (name.StartsWith("sem.", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                NamedMemoryInfo info = haveStatx ? StatShm(path, name, owners, out haveStatx) : null;
+                if (!haveStatx)
+                {
+                    info = FileInfoShm(path, name);
+                }
+
+                if (info != null)
+                {
+                    list.Add(info);
+                }
+            }
+
+            list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            return list;
+        }
+
+        /// <summary>One file of /dev/shm by statx, which does not follow links; null when it is gone or not a regular file.</summary>
+        private static NamedMemoryInfo StatShm(string path, string name, Dictionary<uint, string> owners, out bool haveStatx)
+        {
+            haveStatx = true;
+            statx_buf buffer;
+            try
+            {
+                if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out buffer) != 0)
+                {
+                    // Removed since the directory was read, or not ours to see: not listed.
+                    return null;
+                }
+            }
+            catch (EntryPointNotFoundException)
+            {
+                // A C library older than statx (glibc before 2.28, musl before 1.2.5).
+                haveStatx = false;
+                return null;
+            }
+
+            if ((buffer.stx_mode & S_IFMT) != S_IFREG)
+            {
+                return null;
+            }
+
+            if (!owners.TryGetValue(buffer.stx_uid, out string owner))
+            {
+                owner = UserName(buffer.stx_uid);
+                owners.Add(buffer.stx_uid, owner);
+            }
+
+            DateTime modified = DateTimeOffset.FromUnixTimeSeconds(buffer.stx_mtime.tv_sec).UtcDateTime
+                .AddTicks(buffer.stx_mtime.tv_nsec / 100).ToLocalTime();
+            return new NamedMemoryInfo(name, (long)buffer.stx_size, owner, NamedMemoryInfo.FormatMode(buffer.stx_mode), modified);
+        }
+
+        /// <summary>Without statx: what .NET tells of a file, which is neither its owner nor its mode.</summary>
+        private static NamedMemoryInfo FileInfoShm(string path, string name)
+        {
+            var file = new FileInfo(path);
+            return file.Exists && (file.Attributes & (FileAttributes.Directory | FileAttributes.ReparsePoint | FileAttributes.Device)) == 0
+                ? new NamedMemoryInfo(name, file.Length, null, null, file.LastWriteTime)
+                : null;
+        }
+
+        /// <summary>The name of user <paramref name="uid"/>, or its number when the user database has none.</summary>
+        private static unsafe string UserName(uint uid)
+        {
+            const int BufferSize = 16384;
+            byte* passwd = stackalloc byte[128];
+            IntPtr buffer = Marshal.AllocHGlobal(BufferSize);
+            try
+            {
+                if (getpwuid_r(uid, new IntPtr(passwd), buffer, (UIntPtr)BufferSize, out IntPtr result) == 0 && result != IntPtr.Zero)
+                {
+                    // pw_name is struct passwd's first field.
+                    string name = Marshal.PtrToStringAnsi(*(IntPtr*)passwd);
+                    if (!string.IsNullOrEmpty(name))
+                    {
+                        return name;
+                    }
+                }
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(buffer);
+            }
+
+            return uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         internal override bool RemoveNamed(string objectName, string name)
         {
             if (Interop.Libc.shm_unlink(objectName) == 0)

@@ -314,6 +314,171 @@ namespace Mman
             throw NamedFailure("OpenFileMapping", name, write: false, code);
         }
 
+        /// <summary>
+        /// The sections among the named objects of this process's session (where Local\ names live), as
+        /// "Local\name". Win32 cannot list named objects; the object manager's directory calls can. The
+        /// size and owner need the section opened, so they are null where this user may not query it.
+        /// </summary>
+        internal override unsafe List<NamedMemoryInfo> ListNamed()
+        {
+            // Session 0's Local\ objects live in \BaseNamedObjects itself; other sessions' in their own folder.
+            string directory = ProcessIdToSessionId(GetCurrentProcessId(), out uint session) && session != 0
+                ? "\\Sessions\\" + session.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\\BaseNamedObjects"
+                : "\\BaseNamedObjects";
+            var list = new List<NamedMemoryInfo>();
+            IntPtr handle;
+            fixed (char* text = directory)
+            {
+                var name = new Interop.NtDll.UNICODE_STRING
+                {
+                    Length = (ushort)(directory.Length * 2),
+                    MaximumLength = (ushort)(directory.Length * 2),
+                    Buffer = new IntPtr(text),
+                };
+                var attributes = new Interop.NtDll.OBJECT_ATTRIBUTES
+                {
+                    Length = Marshal.SizeOf<Interop.NtDll.OBJECT_ATTRIBUTES>(),
+                    ObjectName = new IntPtr(&name),
+                    Attributes = Interop.NtDll.OBJ_CASE_INSENSITIVE,
+                };
+                int status = Interop.NtDll.NtOpenDirectoryObject(out handle, Interop.NtDll.DIRECTORY_QUERY, ref attributes);
+                if (status != Interop.NtDll.STATUS_SUCCESS)
+                {
+                    throw NtFailure("NtOpenDirectoryObject(" + directory + ")", status);
+                }
+            }
+
+            const int BufferSize = 4096;
+            IntPtr buffer = Marshal.AllocHGlobal(BufferSize);
+            try
+            {
+                uint context = 0;
+                bool restart = true;
+                while (true)
+                {
+                    // One entry a call, so the buffer need only hold one name (Win32 caps section names at MAX_PATH).
+                    int status = Interop.NtDll.NtQueryDirectoryObject(handle, buffer, BufferSize, true, restart, ref context, out _);
+                    restart = false;
+                    if (status == Interop.NtDll.STATUS_NO_MORE_ENTRIES)
+                    {
+                        break;
+                    }
+
+                    if (status != Interop.NtDll.STATUS_SUCCESS && status != Interop.NtDll.STATUS_MORE_ENTRIES)
+                    {
+                        throw NtFailure("NtQueryDirectoryObject", status);
+                    }
+
+                    var entry = (Interop.NtDll.OBJECT_DIRECTORY_INFORMATION*)buffer;
+                    if (entry->Name.Buffer == IntPtr.Zero)
+                    {
+                        break;
+                    }
+
+                    string type = Marshal.PtrToStringUni(entry->TypeName.Buffer, entry->TypeName.Length / 2);
+                    if (type == "Section")
+                    {
+                        string bare = Marshal.PtrToStringUni(entry->Name.Buffer, entry->Name.Length / 2);
+                        list.Add(DescribeSection("Local\\" + bare));
+                    }
+                }
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(buffer);
+                Interop.NtDll.NtClose(handle);
+            }
+
+            list.Sort((a, b) => string.Compare(a.Name, b.Name, StringComparison.OrdinalIgnoreCase));
+            return list;
+        }
+
+        /// <summary>A named section's size and owner, as far as this user may query them.</summary>
+        private NamedMemoryInfo DescribeSection(string name)
+        {
+            IntPtr section = OpenFileMappingW(SECTION_QUERY | READ_CONTROL, false, name);
+            if (section == IntPtr.Zero)
+            {
+                section = OpenFileMappingW(SECTION_QUERY, false, name);
+            }
+
+            if (section == IntPtr.Zero)
+            {
+                return new NamedMemoryInfo(name, null, null, null, null);
+            }
+
+            try
+            {
+                long? size = null;
+                try
+                {
+                    size = SectionSize(section);
+                }
+                catch (MemoryMapException)
+                {
+                    // Opened, but not for SECTION_QUERY after all: the size stays unknown.
+                }
+
+                return new NamedMemoryInfo(name, size, OwnerOf(section), null, null);
+            }
+            finally
+            {
+                CloseHandle(section);
+            }
+        }
+
+        /// <summary>"DOMAIN\user" (or the SID) of an object's owner, or null when the handle may not read it.</summary>
+        private static string OwnerOf(IntPtr handle)
+        {
+            if (GetSecurityInfo(handle, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, out IntPtr owner, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, out IntPtr descriptor) != 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                if (owner == IntPtr.Zero)
+                {
+                    // An object with no security descriptor (Wine gives one to objects created without).
+                    return null;
+                }
+
+                var user = new char[256];
+                var domain = new char[256];
+                int userLength = user.Length;
+                int domainLength = domain.Length;
+                if (LookupAccountSidW(null, owner, user, ref userLength, domain, ref domainLength, out _))
+                {
+                    string account = new string(user, 0, userLength);
+                    return domainLength > 0 ? new string(domain, 0, domainLength) + "\\" + account : account;
+                }
+
+                if (ConvertSidToStringSidW(owner, out IntPtr text))
+                {
+                    try
+                    {
+                        return Marshal.PtrToStringUni(text);
+                    }
+                    finally
+                    {
+                        LocalFree(text);
+                    }
+                }
+
+                return null;
+            }
+            finally
+            {
+                LocalFree(descriptor);
+            }
+        }
+
+        private static MemoryMapException NtFailure(string call, int status) => new MemoryMapException(
+            MemoryMapError.NativeError,
+            call + " failed with NTSTATUS 0x" + status.ToString("X8", System.Globalization.CultureInfo.InvariantCulture),
+            status,
+            "NTSTATUS");
+
         /// <summary>The SID of the user this process runs as, such as "S-1-5-21-…-1001".</summary>
         private unsafe string CurrentUserSid()
         {
@@ -356,7 +521,7 @@ namespace Mman
             int status = NtQuerySection(section, 0, out SECTION_BASIC_INFORMATION information, (UIntPtr)(ulong)Marshal.SizeOf<SECTION_BASIC_INFORMATION>(), IntPtr.Zero);
             if (status != 0)
             {
-                throw new MemoryMapException(MemoryMapError.NativeError, "NtQuerySection failed with NTSTATUS 0x" + status.ToString("X8", System.Globalization.CultureInfo.InvariantCulture), status, "NTSTATUS");
+                throw NtFailure("NtQuerySection", status);
             }
 
             return information.MaximumSize;

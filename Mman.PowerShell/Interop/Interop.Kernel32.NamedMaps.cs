@@ -62,3 +62,26 @@ namespace Mman
         }
     }
 }
+
+namespace Mman
+{
+    internal static partial class Interop
+    {
+        /// <summary>The owner of a kernel object, for the listing of named sections.</summary>
+        internal static partial class Kernel32
+        {
+            internal const uint READ_CONTROL = 0x00020000;
+            internal const int SE_KERNEL_OBJECT = 6;
+            internal const uint OWNER_SECURITY_INFORMATION = 0x00000001;
+
+            [DllImport("advapi32.dll")]
+            internal static extern uint GetSecurityInfo(
+                IntPtr handle, int ObjectType, uint SecurityInfo, out IntPtr ppsidOwner, IntPtr ppsidGroup, IntPtr ppDacl, IntPtr ppSacl, out IntPtr ppSecurityDescriptor);
+
+            [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+            [return: MarshalAs(UnmanagedType.Bool)]
+            internal static extern bool LookupAccountSidW(
+                string lpSystemName, IntPtr Sid, char[] Name, ref int cchName, char[] ReferencedDomainName, ref int cchReferencedDomainName, out int peUse);
+        }
+    }
+}
