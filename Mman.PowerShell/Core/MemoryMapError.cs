@@ -132,5 +132,13 @@ namespace Mman
 
         /// <summary>An unexpected failure; the exception says what happened.</summary>
         UnexpectedError,
+
+        // Appended: the values above keep their numbers.
+
+        /// <summary>
+        /// The file is on a file system whose files are made when they are read (procfs, sysfs): it
+        /// has no pages to map, whatever size the system reports for it.
+        /// </summary>
+        FileNotMappable,
     }
 }
