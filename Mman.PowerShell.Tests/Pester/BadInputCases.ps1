@@ -186,6 +186,7 @@ function Get-BadInputCase {
     $categories = @{
         SizeNotPositive = 'InvalidArgument'; OffsetNegative = 'InvalidArgument'; CountNegative = 'InvalidArgument'
         RangeOutsideMap = 'InvalidArgument'; RangeBeyondEndOfFile = 'InvalidArgument'; FileEmpty = 'InvalidArgument'
+        FileNotMappable = 'InvalidArgument'
         CountTooLarge = 'InvalidArgument'; NotARegularFile = 'InvalidArgument'; WriteExecuteRefused = 'SecurityError'
         MapNotReadable = 'PermissionDenied'; MapNotWritable = 'PermissionDenied'; ProtectionDenied = 'PermissionDenied'
         MapClosed = 'InvalidOperation'; FileTruncated = 'InvalidData'; MapFailed = 'ResourceUnavailable'
@@ -317,12 +318,12 @@ function Get-BadInputCase {
         Add-Case New-MemoryMap 'FIFO -LiteralPath with -Size' NotARegularFile { param($fx) New-MemoryMap -LiteralPath $fx.Fifo -Size 4096 }
     }
     Add-Case New-MemoryMap 'unix socket' NotARegularFile { param($fx) New-MemoryMap -Path $fx.Socket } -Skip $gap['Socket']
-    if (-not $IsWindows) {
-        Add-Case New-MemoryMap '/proc file (reports 0 bytes)' FileEmpty { New-MemoryMap -Path /proc/self/status }
-        Add-Case New-MemoryMap '/proc/self/maps' FileEmpty { New-MemoryMap -LiteralPath /proc/self/maps }
+    if ($IsLinux) {
+        Add-Case New-MemoryMap '/proc file (reports 0 bytes)' FileNotMappable { New-MemoryMap -Path /proc/self/status }
+        Add-Case New-MemoryMap '/proc/self/maps' FileNotMappable { New-MemoryMap -LiteralPath /proc/self/maps }
     }
-    if (-not $IsWindows -and (Test-Path -LiteralPath /sys/kernel/mm/transparent_hugepage/enabled)) {
-        Add-Case New-MemoryMap '/sys file (4096 bytes, no mmap)' MapFailed { New-MemoryMap -Path /sys/kernel/mm/transparent_hugepage/enabled }
+    if ($IsLinux -and (Test-Path -LiteralPath /sys/kernel/mm/transparent_hugepage/enabled)) {
+        Add-Case New-MemoryMap '/sys file (4096 bytes, no mmap)' FileNotMappable { New-MemoryMap -Path /sys/kernel/mm/transparent_hugepage/enabled }
     }
     Add-Case New-MemoryMap 'dangling symbolic link' FileNotFound { param($fx) New-MemoryMap -LiteralPath $fx.Dangling } -Skip $gap['SymbolicLink']
     Add-Case New-MemoryMap 'symbolic link loop' FileOpenFailed { param($fx) New-MemoryMap -LiteralPath $fx.Loop } -Skip $gap['SymbolicLink']

@@ -663,6 +663,45 @@ Describe 'New-MemoryMap' -Tag CI {
         It 'Should say the file is empty' {
             $err.Exception.Message | Should -BeLike '*is empty (0 bytes)*'
         }
+        It 'Should advise writing to the file first' {
+            $err.ErrorDetails.Message | Should -BeLike '*Write to the file first*'
+        }
+    }
+
+    Context 'When the file is made by the system when read (<Path>, Linux only: Windows has no procfs or sysfs)' -ForEach @(
+        @{ Path = '/proc/self/status'; FileSystem = 'procfs' }
+        # The first sysfs file of these that this system has (the name says which was used).
+        @{ Path = (@('/sys/kernel/mm/transparent_hugepage/enabled', '/sys/devices/system/cpu/online', '/sys/power/state') |
+                Where-Object { $IsLinux -and (Test-Path -LiteralPath $_) } | Select-Object -First 1) ?? 'no sysfs file here'; FileSystem = 'sysfs' }
+    ) {
+        BeforeAll {
+            if ($IsLinux -and (Test-Path -LiteralPath $Path)) {
+                $err = Get-ErrorRecord { New-MemoryMap -LiteralPath $Path -ErrorAction Stop }
+                $whatIf = Get-ErrorRecord { New-MemoryMap -LiteralPath $Path -WhatIf -ErrorAction Stop }
+            }
+        }
+
+        It 'Should fail with FileNotMappable' -Skip:(-not $IsLinux -or -not (Test-Path -LiteralPath $Path)) {
+            $err.FullyQualifiedErrorId | Should -Be 'FileNotMappable,Mman.Commands.NewMemoryMapCommand'
+        }
+        It 'Should report InvalidArgument with the path as target' -Skip:(-not $IsLinux -or -not (Test-Path -LiteralPath $Path)) {
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err.TargetObject | Should -Be $Path
+        }
+        It 'Should say it cannot be mapped, and why' -Skip:(-not $IsLinux -or -not (Test-Path -LiteralPath $Path)) {
+            $err.Exception.Message | Should -BeLike "*'$Path' cannot be mapped: it is on $FileSystem, whose files are made by the system when they are read, so it has no pages to map*"
+        }
+        It 'Should not call it empty or blame mmap' -Skip:(-not $IsLinux -or -not (Test-Path -LiteralPath $Path)) {
+            $err.Exception.Message | Should -Not -BeLike '*is empty*'
+            $err.Exception.Message | Should -Not -BeLike '*ENODEV*'
+            $err.ErrorDetails.Message | Should -Not -BeLike '*Write to the file first*'
+        }
+        It 'Should advise reading it with Get-Content' -Skip:(-not $IsLinux -or -not (Test-Path -LiteralPath $Path)) {
+            $err.ErrorDetails.RecommendedAction | Should -BeLike '*Get-Content*'
+        }
+        It 'Should refuse it the same way under -WhatIf' -Skip:(-not $IsLinux -or -not (Test-Path -LiteralPath $Path)) {
+            $whatIf.FullyQualifiedErrorId | Should -Be $err.FullyQualifiedErrorId
+        }
     }
 
     Context 'When -Size reaches past the end of the file' {

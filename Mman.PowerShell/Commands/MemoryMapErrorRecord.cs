@@ -152,6 +152,8 @@ namespace Mman.Commands
                     return "Create the map with -Protection Read,Write to write to it, or with -Sharing Private for writes that stay in memory.";
                 case MemoryMapError.FileEmpty:
                     return "Write to the file first, or map anonymous memory with -Size.";
+                case MemoryMapError.FileNotMappable:
+                    return "Read it with Get-Content, or copy it to a regular file and map the copy.";
                 case MemoryMapError.NotARegularFile when name == null:
                     return "For memory that no file backs, use New-MemoryMap -Size.";
                 case MemoryMapError.NamedMapNotFound when name != null:

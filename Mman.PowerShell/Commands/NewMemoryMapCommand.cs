@@ -8,7 +8,9 @@ namespace Mman.Commands
 {
     /// <summary>
     /// Maps anonymous memory (-Size), a file (-Path / -LiteralPath), named shared memory (-Name) or a
-    /// view of part of another map (-InputObject), and emits the <see cref="MemoryMap"/>.
+    /// view of part of another map (-InputObject), and emits the <see cref="MemoryMap"/>. Each request
+    /// is checked by the core's Check* method for it before ShouldProcess, so -WhatIf and -Confirm
+    /// refuse what the real run would, with the same ErrorRecord.
     /// </summary>
     [Cmdlet(VerbsCommon.New, "MemoryMap", DefaultParameterSetName = AnonymousSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(MemoryMap))]
@@ -134,13 +136,15 @@ namespace Mman.Commands
         {
             MemoryProtection protection = IsBound(nameof(Protection)) ? Protection : MemoryProtection.Read | MemoryProtection.Write;
             MapSharing sharing = IsBound(nameof(Sharing)) ? Sharing : MapSharing.Private;
-            if (!ShouldProcess("anonymous memory of " + Size + " bytes", "Map with protection " + protection + ", " + sharing))
-            {
-                return;
-            }
-
             try
             {
+                // Checked before ShouldProcess, so that -WhatIf reports what the real run would refuse.
+                MemoryMap.CheckAnonymous(Size, protection, sharing, AllowWriteExecute);
+                if (!ShouldProcess("anonymous memory of " + Size + " bytes", "Map with protection " + protection + ", " + sharing))
+                {
+                    return;
+                }
+
                 WriteMap(MemoryMap.CreateAnonymous(Size, protection, sharing, AllowWriteExecute));
             }
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
@@ -155,13 +159,14 @@ namespace Mman.Commands
             MapSharing sharing = IsBound(nameof(Sharing)) ? Sharing : MapSharing.Shared;
             long? size = IsBound(nameof(Size)) ? Size : (long?)null;
             string action = (size.HasValue ? "Create (" + Size + " bytes) or open" : "Open") + " with protection " + protection + ", " + sharing;
-            if (!ShouldProcess("shared memory '" + Name + "'", action))
-            {
-                return;
-            }
-
             try
             {
+                MemoryMap.CheckNamed(Name, size, protection, sharing, AllowWriteExecute);
+                if (!ShouldProcess("shared memory '" + Name + "'", action))
+                {
+                    return;
+                }
+
                 WriteMap(MemoryMap.OpenNamed(Name, size, protection, sharing, AllowWriteExecute, AllowOtherUsers));
             }
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
@@ -175,14 +180,15 @@ namespace Mman.Commands
             MemoryMap parent = InputObject;
             long? size = IsBound(nameof(Size)) ? Size : (long?)null;
             string range = size.HasValue ? "of " + Size + " bytes from offset " + Offset : "from offset " + Offset + " to the end";
-            if (!ShouldProcess(parent.ToString(), "Create a view " + range + (IsBound(nameof(Protection)) ? " with protection " + Protection : string.Empty)))
-            {
-                return;
-            }
-
             MemoryMap view = null;
             try
             {
+                parent.CheckView(Offset, size, IsBound(nameof(Protection)) ? Protection : (MemoryProtection?)null, AllowWriteExecute);
+                if (!ShouldProcess(parent.ToString(), "Create a view " + range + (IsBound(nameof(Protection)) ? " with protection " + Protection : string.Empty)))
+                {
+                    return;
+                }
+
                 view = parent.CreateView(Offset, size);
                 if (IsBound(nameof(Protection)) && Protection != view.Protection)
                 {
@@ -209,13 +215,16 @@ namespace Mman.Commands
             MapSharing sharing = IsBound(nameof(Sharing)) ? Sharing : MapSharing.Shared;
             long? size = IsBound(nameof(Size)) ? Size : (long?)null;
             string range = size.HasValue ? size + " bytes from offset " + Offset : "from offset " + Offset + " to the end";
-            if (!ShouldProcess(file, "Map " + range + " with protection " + protection + ", " + sharing))
-            {
-                return;
-            }
-
             try
             {
+                // Opens and closes the file: a missing, empty, unreadable or unmappable file, or a range
+                // past its end, is refused under -WhatIf as in the real run.
+                MemoryMap.CheckFile(file, Offset, size, protection, sharing, AllowWriteExecute);
+                if (!ShouldProcess(file, "Map " + range + " with protection " + protection + ", " + sharing))
+                {
+                    return;
+                }
+
                 WriteMap(MemoryMap.OpenFile(file, Offset, size, protection, sharing, AllowWriteExecute));
             }
             catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))

@@ -28,19 +28,25 @@ namespace Mman.Commands
         {
             foreach (string name in Name)
             {
-                if (!ShouldProcess("shared memory '" + name + "'", "Remove the name"))
-                {
-                    continue;
-                }
-
                 try
                 {
+                    // Checked before ShouldProcess, so that -WhatIf reports a name that is not valid or
+                    // names nothing as the real run does.
+                    if (!MemoryMap.NamedExists(name))
+                    {
+                        WriteError(NotFound(name));
+                        continue;
+                    }
+
+                    if (!ShouldProcess("shared memory '" + name + "'", "Remove the name"))
+                    {
+                        continue;
+                    }
+
                     if (!MemoryMap.RemoveNamed(name))
                     {
-                        WriteError(MemoryMapErrorRecord.Create(
-                            MemoryMapError.NamedMapNotFound,
-                            "No shared memory named '" + name + "' exists, so there is nothing to remove." + (MemoryMap.CanRemoveNames ? string.Empty : " (On Windows the name goes by itself when its last map closes: remove it before closing the last map, or use -ErrorAction Ignore.)"),
-                            name));
+                        // Removed by someone else since the check.
+                        WriteError(NotFound(name));
                     }
                     else if (!MemoryMap.CanRemoveNames)
                     {
@@ -55,5 +61,10 @@ namespace Mman.Commands
         }
 
         #endregion
+
+        private static ErrorRecord NotFound(string name) => MemoryMapErrorRecord.Create(
+            MemoryMapError.NamedMapNotFound,
+            "No shared memory named '" + name + "' exists, so there is nothing to remove." + (MemoryMap.CanRemoveNames ? string.Empty : " (On Windows the name goes by itself when its last map closes: remove it before closing the last map, or use -ErrorAction Ignore.)"),
+            name);
     }
 }

@@ -38,13 +38,15 @@ namespace Mman.Commands
         protected override void ProcessRecord()
         {
             MemoryMap map = InputObject;
-            if (!ShouldProcess(map.ToString(), "Change protection from " + map.Protection + " to " + Protection))
-            {
-                return;
-            }
-
             try
             {
+                // Checked before ShouldProcess, so that -WhatIf reports what the real run would refuse.
+                map.CheckSetProtection(Protection, AllowWriteExecute);
+                if (!ShouldProcess(map.ToString(), "Change protection from " + map.Protection + " to " + Protection))
+                {
+                    return;
+                }
+
                 map.SetProtection(Protection, AllowWriteExecute);
                 string spill = map.DescribeProtectionSpill();
                 if (spill != null)

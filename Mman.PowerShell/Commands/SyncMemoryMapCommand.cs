@@ -48,13 +48,16 @@ namespace Mman.Commands
             MemoryMap map = InputObject;
             long count = MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : Math.Max(0, map.Size - Offset);
             string how = Async ? "asynchronously" : "synchronously";
-            if (!ShouldProcess(map.ToString(), "Sync " + count + " bytes from offset " + Offset + " " + how))
-            {
-                return;
-            }
-
             try
             {
+                // The range and state checks Sync makes (it needs neither Read nor Write), before
+                // ShouldProcess, so that -WhatIf reports what the real run would refuse.
+                map.CheckAccess(Offset, count, MemoryProtection.None);
+                if (!ShouldProcess(map.ToString(), "Sync " + count + " bytes from offset " + Offset + " " + how))
+                {
+                    return;
+                }
+
                 map.Sync(Offset, count, Async, Invalidate);
                 if (PassThru)
                 {

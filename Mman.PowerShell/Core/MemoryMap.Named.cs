@@ -31,6 +31,44 @@ namespace Mman
             bool allowWriteExecute = false,
             bool allowOtherUsers = false)
         {
+            string objectName = CheckNamedRequest(name, size, protection, sharing, allowWriteExecute);
+            NamedMapping mapping = NativeMapper.Current.MapNamed(objectName, name, size, protection, sharing, allowOtherUsers);
+            var region = new MappedRegion(new MappingHandle(mapping.Address, mapping.Length, mapping.Section), protection, mapping.Backing, ownsBacking: mapping.Backing != null, backingWritable: mapping.Writable);
+            return new MemoryMap(region, 0, mapping.Length, MemoryMapKind.Named, null, name, 0, sharing);
+        }
+
+        /// <summary>
+        /// Throws what <see cref="OpenNamed"/> would throw for these arguments before it opens the
+        /// object: a name this system does not allow, an argument out of range, and, without a
+        /// <paramref name="size"/> (open only), no object of that name. Maps nothing and leaves nothing
+        /// open (for -WhatIf, which must refuse what the real run refuses). Refusals that need the
+        /// object opened (another user's object, another size) are not foreseen.
+        /// </summary>
+        public static void CheckNamed(
+            string name,
+            long? size = null,
+            MemoryProtection protection = MemoryProtection.Read | MemoryProtection.Write,
+            MapSharing sharing = MapSharing.Shared,
+            bool allowWriteExecute = false)
+        {
+            string objectName = CheckNamedRequest(name, size, protection, sharing, allowWriteExecute);
+            if (!size.HasValue && !NativeMapper.Current.NamedExists(objectName, name))
+            {
+                throw NativeMapper.NamedNotFound(name);
+            }
+        }
+
+        /// <summary>
+        /// Whether shared memory called <paramref name="name"/> exists (one this user may not open
+        /// counts). Opens nothing that stays open.
+        /// </summary>
+        /// <exception cref="MemoryMapArgumentException">The name is not valid here (<see cref="MemoryMapError.NameInvalid"/>).</exception>
+        public static bool NamedExists(string name) =>
+            NativeMapper.Current.NamedExists(NamedMapName.ToObjectName(name, NativeMapper.Current.NamePlatform), name);
+
+        /// <summary>The argument checks of <see cref="OpenNamed"/> and <see cref="CheckNamed"/>; returns the object's name.</summary>
+        private static string CheckNamedRequest(string name, long? size, MemoryProtection protection, MapSharing sharing, bool allowWriteExecute)
+        {
             string objectName = NamedMapName.ToObjectName(name, NativeMapper.Current.NamePlatform);
             CheckRequest(0, size, protection, sharing, allowWriteExecute);
             if (size.HasValue)
@@ -38,9 +76,7 @@ namespace Mman
                 CheckAddressSpace(size.Value);
             }
 
-            NamedMapping mapping = NativeMapper.Current.MapNamed(objectName, name, size, protection, sharing, allowOtherUsers);
-            var region = new MappedRegion(new MappingHandle(mapping.Address, mapping.Length, mapping.Section), protection, mapping.Backing, ownsBacking: mapping.Backing != null, backingWritable: mapping.Writable);
-            return new MemoryMap(region, 0, mapping.Length, MemoryMapKind.Named, null, name, 0, sharing);
+            return objectName;
         }
 
         /// <summary>

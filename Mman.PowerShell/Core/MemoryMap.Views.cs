@@ -17,6 +17,52 @@ namespace Mman
         /// <exception cref="MemoryMapArgumentException">The range is not inside this map.</exception>
         public MemoryMap CreateView(long offset, long? size = null)
         {
+            long length = CheckViewRange(offset, size);
+
+            // Exclusive, so that the view cannot be added while this map is being closed.
+            _region.Lock.EnterWriteLock();
+            try
+            {
+                ThrowIfClosed();
+                var view = new MemoryMap(_region, _start + offset, length, Kind, Path, Name, _backingOffset + offset, Sharing, this, offset);
+                _views.RemoveAll(reference => !(reference.Target is MemoryMap open) || open._closed);
+                _views.Add(new WeakReference(view));
+                return view;
+            }
+            finally
+            {
+                _region.Lock.ExitWriteLock();
+            }
+        }
+
+        /// <summary>
+        /// Throws what <see cref="CreateView"/> would throw for these arguments now, and, with a
+        /// <paramref name="protection"/>, what giving the view that protection would (see
+        /// <see cref="CheckSetProtection"/>); makes no view (for -WhatIf).
+        /// </summary>
+        public void CheckView(long offset, long? size = null, MemoryProtection? protection = null, bool allowWriteExecute = false)
+        {
+            long length = CheckViewRange(offset, size);
+            _region.Lock.EnterReadLock();
+            try
+            {
+                ThrowIfClosed();
+            }
+            finally
+            {
+                _region.Lock.ExitReadLock();
+            }
+
+            // As the cmdlet does: the protection is set only when it differs from what the view has.
+            if (protection.HasValue && protection.Value != ProtectionOf(offset, length))
+            {
+                CheckSetProtection(protection.Value, allowWriteExecute);
+            }
+        }
+
+        /// <summary>Throws unless offset and size describe a view inside this map; returns the view's length.</summary>
+        private long CheckViewRange(long offset, long? size)
+        {
             if (offset < 0)
             {
                 throw new MemoryMapArgumentException(MemoryMapError.OffsetNegative, "Offset must not be negative, got " + offset.ToString(CultureInfo.InvariantCulture), nameof(offset));
@@ -39,20 +85,7 @@ namespace Mman
                     size.HasValue && offset < Size ? nameof(size) : nameof(offset));
             }
 
-            // Exclusive, so that the view cannot be added while this map is being closed.
-            _region.Lock.EnterWriteLock();
-            try
-            {
-                ThrowIfClosed();
-                var view = new MemoryMap(_region, _start + offset, length, Kind, Path, Name, _backingOffset + offset, Sharing, this, offset);
-                _views.RemoveAll(reference => !(reference.Target is MemoryMap open) || open._closed);
-                _views.Add(new WeakReference(view));
-                return view;
-            }
-            finally
-            {
-                _region.Lock.ExitWriteLock();
-            }
+            return length;
         }
 
         /// <summary>

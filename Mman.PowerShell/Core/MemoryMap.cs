@@ -120,13 +120,49 @@ namespace Mman
             MapSharing sharing = MapSharing.Private,
             bool allowWriteExecute = false)
         {
+            CheckAnonymous(size, protection, sharing, allowWriteExecute);
+            IntPtr address = NativeMapper.Current.MapAnonymous(size, protection, sharing);
+            var region = new MappedRegion(new MappingHandle(address, size), protection, backing: null, ownsBacking: false, backingWritable: false);
+            return new MemoryMap(region, 0, size, MemoryMapKind.Anonymous, null, null, 0, sharing);
+        }
+
+        /// <summary>
+        /// Throws what <see cref="CreateAnonymous"/> would throw for these arguments before it asks the
+        /// operating system for memory, and maps nothing (for -WhatIf, which must refuse what the real
+        /// run refuses).
+        /// </summary>
+        public static void CheckAnonymous(
+            long size,
+            MemoryProtection protection = MemoryProtection.Read | MemoryProtection.Write,
+            MapSharing sharing = MapSharing.Private,
+            bool allowWriteExecute = false)
+        {
             CheckSize(size);
             CheckProtection(protection, allowWriteExecute);
             CheckSharing(sharing);
             CheckAddressSpace(size);
-            IntPtr address = NativeMapper.Current.MapAnonymous(size, protection, sharing);
-            var region = new MappedRegion(new MappingHandle(address, size), protection, backing: null, ownsBacking: false, backingWritable: false);
-            return new MemoryMap(region, 0, size, MemoryMapKind.Anonymous, null, null, 0, sharing);
+        }
+
+        /// <summary>
+        /// Throws what <see cref="OpenFile(string, long, long?, MemoryProtection, MapSharing, bool)"/>
+        /// would throw for these arguments before the file is mapped: the arguments, whether the file
+        /// exists and opens with the access the map needs, whether it is a regular file with pages to
+        /// map, and whether the range lies inside it. The file is opened and closed again; nothing is
+        /// mapped and nothing stays open (for -WhatIf, which must refuse what the real run refuses).
+        /// What only the mapping call itself can refuse (address space, executable memory forbidden
+        /// by the system) is not foreseen.
+        /// </summary>
+        public static void CheckFile(
+            string path,
+            long offset = 0,
+            long? size = null,
+            MemoryProtection protection = MemoryProtection.Read,
+            MapSharing sharing = MapSharing.Shared,
+            bool allowWriteExecute = false)
+        {
+            using (OpenChecked(path, offset, size, protection, sharing, allowWriteExecute, out _, out _, out _))
+            {
+            }
         }
 
         /// <summary>
@@ -145,19 +181,41 @@ namespace Mman
             MapSharing sharing = MapSharing.Shared,
             bool allowWriteExecute = false)
         {
+            FileStream file = OpenChecked(path, offset, size, protection, sharing, allowWriteExecute, out string fullPath, out bool write, out long length);
+            try
+            {
+                return MapChecked(file, ownsFile: true, fileWritable: write, fullPath, offset, length, protection, sharing);
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Everything <see cref="OpenFile(string, long, long?, MemoryProtection, MapSharing, bool)"/> checks
+        /// before it maps, shared with <see cref="CheckFile"/> so that -WhatIf and the real run refuse
+        /// alike: returns the file opened with the access the map needs, and the length to map.
+        /// </summary>
+        private static FileStream OpenChecked(
+            string path, long offset, long? size, MemoryProtection protection, MapSharing sharing, bool allowWriteExecute,
+            out string fullPath, out bool write, out long length)
+        {
             if (path == null)
             {
                 throw new ArgumentNullException(nameof(path));
             }
 
             CheckRequest(offset, size, protection, sharing, allowWriteExecute);
-            string fullPath = System.IO.Path.GetFullPath(path);
-            bool write = sharing == MapSharing.Shared && (protection & MemoryProtection.Write) != 0;
+            fullPath = System.IO.Path.GetFullPath(path);
+            write = sharing == MapSharing.Shared && (protection & MemoryProtection.Write) != 0;
             bool execute = (protection & MemoryProtection.Execute) != 0;
             FileStream file = NativeMapper.Current.OpenFile(fullPath, write, execute);
             try
             {
-                return MapFile(file, ownsFile: true, fileWritable: write, fullPath, offset, size, protection, sharing);
+                length = CheckFileRange(file, fullPath, offset, size);
+                return file;
             }
             catch
             {
@@ -191,7 +249,8 @@ namespace Mman
                     "The stream '" + file.Name + "' is read-only, so a shared map of it cannot be writable. Open it with FileAccess.ReadWrite, or map it Private (copy-on-write).");
             }
 
-            return MapFile(file, ownsFile: false, fileWritable: file.CanWrite, file.Name, offset, size, protection, sharing);
+            long length = CheckFileRange(file, file.Name, offset, size);
+            return MapChecked(file, ownsFile: false, fileWritable: file.CanWrite, file.Name, offset, length, protection, sharing);
         }
 
         /// <summary>Reads <paramref name="count"/> bytes starting at <paramref name="offset"/> into a new array.</summary>
@@ -279,18 +338,7 @@ namespace Mman
             _region.Lock.EnterWriteLock();
             try
             {
-                ThrowIfClosed();
-                if (Kind != MemoryMapKind.Anonymous && Sharing == MapSharing.Shared && !_region.BackingWritable && (protection & MemoryProtection.Write) != 0)
-                {
-                    // The OS would refuse too (EACCES, ERROR_ACCESS_DENIED); saying why is more useful.
-                    throw new MemoryMapException(
-                        MemoryMapError.ProtectionDenied,
-                        "Protection " + protection + " is not possible for map " + Id + ": " + Describe() + " was opened read-only because the map was created without Write.")
-                    {
-                        Data = { [MemoryMapErrorData.BackingReadOnly] = true },
-                    };
-                }
-
+                AdmitProtection(protection);
                 PageSpan(0, Size, out long firstPage, out long endPage);
                 long pageSize = NativeMapper.Current.PageSize;
                 IntPtr first = new IntPtr(_region.Mapping.DangerousGetHandle().ToInt64() + (firstPage * pageSize));
@@ -308,6 +356,42 @@ namespace Mman
             finally
             {
                 _region.Lock.ExitWriteLock();
+            }
+        }
+
+        /// <summary>
+        /// Throws what <see cref="SetProtection"/> would throw before it asks the operating system:
+        /// a protection that is not valid or is Write and Execute without the opt-in, a closed map,
+        /// and Write on a shared map whose file or shared memory was opened read-only. Changes nothing
+        /// (for -WhatIf, which must refuse what the real run refuses).
+        /// </summary>
+        public void CheckSetProtection(MemoryProtection protection, bool allowWriteExecute = false)
+        {
+            CheckProtection(protection, allowWriteExecute);
+            _region.Lock.EnterReadLock();
+            try
+            {
+                AdmitProtection(protection);
+            }
+            finally
+            {
+                _region.Lock.ExitReadLock();
+            }
+        }
+
+        /// <summary>The checks of a protection change that depend on the map's state; under its lock.</summary>
+        private void AdmitProtection(MemoryProtection protection)
+        {
+            ThrowIfClosed();
+            if (Kind != MemoryMapKind.Anonymous && Sharing == MapSharing.Shared && !_region.BackingWritable && (protection & MemoryProtection.Write) != 0)
+            {
+                // The OS would refuse too (EACCES, ERROR_ACCESS_DENIED); saying why is more useful.
+                throw new MemoryMapException(
+                    MemoryMapError.ProtectionDenied,
+                    "Protection " + protection + " is not possible for map " + Id + ": " + Describe() + " was opened read-only because the map was created without Write.")
+                {
+                    Data = { [MemoryMapErrorData.BackingReadOnly] = true },
+                };
             }
         }
 
@@ -482,11 +566,29 @@ namespace Mman
             CheckSharing(sharing);
         }
 
-        private static MemoryMap MapFile(
-            FileStream file, bool ownsFile, bool fileWritable, string path, long offset, long? size,
-            MemoryProtection protection, MapSharing sharing)
+        /// <summary>
+        /// Throws unless the file has pages to map and the range lies inside it; returns the number of
+        /// bytes to map (the rest of the file when <paramref name="size"/> is null).
+        /// </summary>
+        private static long CheckFileRange(FileStream file, string path, long offset, long? size)
         {
             long fileLength = file.Length;
+
+            // A file of procfs or sysfs is made when it is read: its size says nothing (0 for most of
+            // procfs, a page for sysfs) and most have no pages at all. Telling the user "empty" or
+            // "mmap failed with ENODEV" would hide why.
+            string generatedBy = NativeMapper.Current.GeneratedFileSystem(file);
+            if (generatedBy != null && (fileLength == 0 || !NativeMapper.Current.HasPages(file)))
+            {
+                throw new MemoryMapArgumentException(
+                    MemoryMapError.FileNotMappable,
+                    string.Format(
+                        CultureInfo.InvariantCulture,
+                        "The file '{0}' cannot be mapped: it is on {1}, whose files are made by the system when they are read, so it has no pages to map (the size reported for it, {2} bytes, is not its contents).",
+                        path, generatedBy, fileLength),
+                    "path");
+            }
+
             if (fileLength == 0)
             {
                 throw new MemoryMapArgumentException(MemoryMapError.FileEmpty, "The file '" + path + "' is empty (0 bytes); a map needs at least one byte.", "path");
@@ -509,10 +611,18 @@ namespace Mman
                     nameof(size));
             }
 
+            CheckAddressSpace(length + (offset % NativeMapper.Current.OffsetAlignment));
+            return length;
+        }
+
+        /// <summary>Maps a range <see cref="CheckFileRange"/> has admitted.</summary>
+        private static MemoryMap MapChecked(
+            FileStream file, bool ownsFile, bool fileWritable, string path, long offset, long length,
+            MemoryProtection protection, MapSharing sharing)
+        {
             // The OS maps from an aligned offset; the bytes before the caller's offset stay hidden.
             long hiddenPrefix = offset % NativeMapper.Current.OffsetAlignment;
             long mappedLength = length + hiddenPrefix;
-            CheckAddressSpace(mappedLength);
             IntPtr address = NativeMapper.Current.MapFile(file, fileWritable, offset - hiddenPrefix, mappedLength, protection, sharing);
             var region = new MappedRegion(new MappingHandle(address, mappedLength), protection, file, ownsFile, fileWritable);
             return new MemoryMap(region, hiddenPrefix, length, MemoryMapKind.File, path, null, offset, sharing);

@@ -135,5 +135,11 @@ namespace Mman
 
         /// <summary>This system offers no way to list its named shared memory (macOS).</summary>
         NamedListingNotSupported,
+
+        /// <summary>
+        /// The file is on a file system whose files are made when they are read (procfs, sysfs): it
+        /// has no pages to map, whatever size the system reports for it.
+        /// </summary>
+        FileNotMappable,
     }
 }

@@ -26,6 +26,20 @@ namespace Mman
         /// <summary>Opens a file for mapping with the least access the map needs.</summary>
         internal abstract FileStream OpenFile(string path, bool write, bool execute);
 
+        /// <summary>
+        /// The name of the file system the file is on when that file system makes its files' contents
+        /// when they are read (Linux procfs, sysfs and their kind); null for any other, and on systems
+        /// that have none.
+        /// </summary>
+        internal virtual string GeneratedFileSystem(FileStream file) => null;
+
+        /// <summary>
+        /// Whether a file of a <see cref="GeneratedFileSystem"/> can be mapped at all: most cannot (mmap
+        /// fails with ENODEV), a few (a device's registers under sysfs) can. Asks by mapping one page
+        /// with no access and unmapping it at once, which touches nothing.
+        /// </summary>
+        internal virtual bool HasPages(FileStream file) => true;
+
         /// <summary>Maps <paramref name="length"/> bytes of zeroed memory; returns the base address.</summary>
         internal abstract IntPtr MapAnonymous(long length, MemoryProtection protection, MapSharing sharing);
 
@@ -42,6 +56,12 @@ namespace Mman
         /// without, opens an existing one and takes its size.
         /// </summary>
         internal abstract NamedMapping MapNamed(string objectName, string name, long? size, MemoryProtection protection, MapSharing sharing, bool allowOtherUsers);
+
+        /// <summary>
+        /// Whether a shared-memory object has the name (one this user may not open counts); opens and
+        /// maps nothing that stays.
+        /// </summary>
+        internal abstract bool NamedExists(string objectName, string name);
 
         /// <summary>Removes a shared-memory object's name; false when there is no object of that name.</summary>
         internal abstract bool RemoveNamed(string objectName, string name);
@@ -104,7 +124,7 @@ namespace Mman
         }
 
         /// <summary>The errors of opening a shared-memory object that users can act on.</summary>
-        protected static MemoryMapException NamedNotFound(string name) => Named(
+        internal static MemoryMapException NamedNotFound(string name) => Named(
             new MemoryMapException(MemoryMapError.NamedMapNotFound, "No shared memory named '" + name + "' exists."), name);
 
         protected static MemoryMapException NamedAccessDenied(string name, bool write, string how)

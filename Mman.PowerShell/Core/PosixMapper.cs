@@ -65,6 +65,39 @@ namespace Mman
                 bufferSize: 1);
         }
 
+        internal override unsafe string GeneratedFileSystem(FileStream file)
+        {
+            if (_isMacOS)
+            {
+                return null;
+            }
+
+            // struct statfs begins with f_type, a long (__fsword_t) on every Linux ABI .NET runs on.
+            byte* buffer = stackalloc byte[256];
+            if (Interop.Libc.fstatfs((int)file.SafeFileHandle.DangerousGetHandle(), buffer) != 0)
+            {
+                return null;
+            }
+
+            long type = IntPtr.Size == 8 ? *(long*)buffer : *(uint*)buffer;
+            return Interop.Libc.GeneratedFileSystemName(type);
+        }
+
+        internal override bool HasPages(FileStream file)
+        {
+            int fd = (int)file.SafeFileHandle.DangerousGetHandle();
+            IntPtr address = Interop.Libc.mmap(IntPtr.Zero, (UIntPtr)1, (int)MemoryProtection.None, MAP_PRIVATE, fd, 0);
+            if (address == Interop.Libc.MAP_FAILED)
+            {
+                // ENODEV: the file system has no mmap for this file. Any other refusal is the real
+                // mapping's to report.
+                return Marshal.GetLastWin32Error() != _c.ENODEV;
+            }
+
+            Interop.Libc.munmap(address, (UIntPtr)1);
+            return true;
+        }
+
         /// <summary>What the path is if it is a device, FIFO or socket; null for a regular file, or when unknown.</summary>
         private unsafe string SpecialFileKind(string path)
         {
@@ -344,6 +377,30 @@ namespace Mman
             }
 
             return uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        internal override bool NamedExists(string objectName, string name)
+        {
+            // Non-blocking, as in MapNamed: a FIFO in /dev/shm must not hang the check.
+            int fd = Interop.Libc.shm_open(objectName, O_RDONLY | _c.O_NONBLOCK, 0, _isMacOS);
+            if (fd >= 0)
+            {
+                Interop.Libc.close(fd);
+                return true;
+            }
+
+            int code = Marshal.GetLastWin32Error();
+            if (code == _c.ENOENT)
+            {
+                return false;
+            }
+
+            if (IsPermissionError(code))
+            {
+                // There, but another user's: opening it is what would be refused.
+                return true;
+            }
+
+            throw NamedFailure("shm_open", name, write: false);
         }
 
         internal override bool RemoveNamed(string objectName, string name)

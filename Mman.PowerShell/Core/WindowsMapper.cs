@@ -291,7 +291,9 @@ namespace Mman
         /// Windows has no way to remove a section's name: it goes when the last handle and view close.
         /// Reports only whether one exists.
         /// </summary>
-        internal override bool RemoveNamed(string objectName, string name)
+        internal override bool RemoveNamed(string objectName, string name) => NamedExists(objectName, name);
+
+        internal override bool NamedExists(string objectName, string name)
         {
             IntPtr section = OpenFileMappingW(SECTION_QUERY, false, objectName);
             if (section != IntPtr.Zero)
