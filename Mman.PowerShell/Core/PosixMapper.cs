@@ -377,6 +377,7 @@ namespace Mman
             }
 
             return uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         internal override bool NamedExists(string objectName, string name)
         {
