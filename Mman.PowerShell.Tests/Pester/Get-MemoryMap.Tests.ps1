@@ -104,9 +104,10 @@ Describe 'Get-MemoryMap' -Tag CI {
             $table = $fileMap | Format-Table | Out-String -Width 300
             $anonymousTable = $anonymous | Format-Table | Out-String -Width 300
             $default = $anonymous | Out-String -Width 300
+            $list = $fileMap | Format-List | Out-String -Width 300
             $closed = New-MemoryMap -Size 4096
             Close-MemoryMap $closed
-            $closedTable = $closed | Format-Table | Out-String -Width 300
+            $closedList = $closed | Format-List | Out-String -Width 300
         }
         AfterAll {
             Close-MemoryMap $fileMap, $anonymous
@@ -118,16 +119,21 @@ Describe 'Get-MemoryMap' -Tag CI {
             @{ Column = 'Size' }
             @{ Column = 'Protection' }
             @{ Column = 'Sharing' }
-            @{ Column = 'Address' }
             @{ Column = 'Source' }
         ) {
             $table | Should -Match "\b$Column\b"
         }
-        It 'Should show the address in 0x hex' {
-            $table | Should -Match ('0x{0:X}\b' -f $fileMap.Address.ToInt64())
+        It 'Should leave Address and IsValid to the list' {
+            $table | Should -Not -Match '\bAddress\b|\bIsValid\b'
         }
-        It 'Should show the path and the offset' {
-            $table | Should -Match ([regex]::Escape("$file @ 5"))
+        It 'Should show the address in 0x hex in the list' {
+            $list | Should -Match ('(?m)^Address\s*: 0x{0:X}\s*$' -f $fileMap.Address.ToInt64())
+        }
+        It 'Should show the file name and the offset' {
+            $table | Should -Match ([regex]::Escape("format.bin @ 5"))
+        }
+        It 'Should show the whole path in the list' {
+            $list | Should -Match ('(?m)^Path\s*: {0}\s*$' -f [regex]::Escape($file))
         }
         It 'Should show the kind and the size of an anonymous map' {
             $anonymousTable | Should -Match "\b$($anonymous.Id)\s+Anonymous\s+4096\b"
@@ -136,7 +142,7 @@ Describe 'Get-MemoryMap' -Tag CI {
             $default | Should -Match '\bProtection\s+Sharing\b'
         }
         It 'Should show address 0x0 for a closed map' {
-            $closedTable | Should -Match '\b0x0\b'
+            $closedList | Should -Match '(?m)^Address\s*: 0x0\s*$'
         }
     }
 }

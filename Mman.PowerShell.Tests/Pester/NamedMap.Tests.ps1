@@ -1383,11 +1383,12 @@ Close-MemoryMap $map
         It 'Should report ObjectNotFound' {
             $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         }
-        It 'Should show the name as the source of the map' {
-            $table | Should -Match "(?m)^\s*$($alphaMap.Id) Named .* $([regex]::Escape($alpha))\s*$"
+        # The Source column (26 characters) keeps the end of a name too long for it.
+        It 'Should show the end of the name as the source of the map' {
+            $table | Should -Match "(?m)^\s*$($alphaMap.Id) Named .* \.\.\.$([regex]::Escape($alpha.Substring($alpha.Length - 23)))\s*$"
         }
-        It 'Should show the name and the parent as the source of the view' {
-            $table | Should -Match "(?m)^\s*$($alphaView.Id) Named .* $([regex]::Escape($alpha)) \(view of $($alphaMap.Id) @ 4096\)\s*$"
+        It 'Should show the end of the name and the parent as the source of the view' {
+            $table | Should -Match "(?m)^\s*$($alphaView.Id) Named .* \.\.\.\S*lpha \(view of $($alphaMap.Id) @ 4096\)\s*$"
         }
     }
 

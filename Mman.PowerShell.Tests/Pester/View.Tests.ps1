@@ -281,14 +281,19 @@ Describe 'Views of maps' -Tag CI {
         It 'Should leave the file byte before the view alone' {
             $around | Should -Be @(Get-PatternByte 4100)
         }
-        It 'Should show the file, its offset and the parent as the source of the view' {
-            $table | Should -Match "(?m)^\s*$($view.Id) File .* $([regex]::Escape($file)) @ 4101 \(view of $($fileMap.Id) @ 4000\)\s*$"
+        # The Source column keeps the end of a long path (here the test folder's) and of the view's suffix.
+        It 'Should show the end of the file''s path and the parent as the source of the view' {
+            $table | Should -Match "(?m)^\s*$($view.Id) File .* \.\.\.\S*\.bin \(view of $($fileMap.Id) @ 4000\)\s*$"
         }
         It 'Should show the parent view as the source of the view of a view' {
-            $table | Should -Match "(?m)^\s*$($inner.Id) File .* $([regex]::Escape($file)) @ 4108 \(view of $($view.Id) @ 7\)\s*$"
+            $table | Should -Match "(?m)^\s*$($inner.Id) File .* \.\.\.\S*\.bin \(view of $($view.Id) @ 7\)\s*$"
         }
-        It 'Should show the file and its offset as the source of the parent' {
-            $table | Should -Match "(?m)^\s*$($fileMap.Id) File .* $([regex]::Escape($file)) @ 101\s*$"
+        It 'Should show the file name and its offset as the source of the parent' {
+            $table | Should -Match "(?m)^\s*$($fileMap.Id) File .* \.\.\.\S*[/\\]view\.bin @ 101\s*$"
+        }
+        It 'Should show the whole path, the file offset and the parent without a width' {
+            [Mman.Commands.MemoryMapFormat]::Source($view, 0) | Should -BeExactly "$file (view of $($fileMap.Id) @ 4000)"
+            [Mman.Commands.MemoryMapFormat]::Source($fileMap, 0) | Should -BeExactly "$file @ 101"
         }
     }
 

@@ -6,19 +6,22 @@ namespace Mman.Commands
 {
     /// <summary>
     /// Reads from a map: one byte[] (default), one string (-AsString) or one typed array (-As), at one
-    /// offset or gathered from many; or, with -Buffer, into the caller's array.
+    /// offset or gathered from many; or, with -Buffer, into the caller's array; or, with -AsHex, as
+    /// Format-Hex's rows with the map's offsets.
     /// </summary>
     [Cmdlet(VerbsCommunications.Read, "MemoryMap", DefaultParameterSetName = BytesSet)]
     [OutputType(typeof(byte[]), ParameterSetName = new[] { BytesSet })]
     [OutputType(typeof(string), ParameterSetName = new[] { StringSet })]
     [OutputType(typeof(Array), ParameterSetName = new[] { TypedSet })]
     [OutputType(typeof(int), ParameterSetName = new[] { BufferSet })]
+    [OutputType("Microsoft.PowerShell.Commands.ByteCollection", ParameterSetName = new[] { HexSet })]
     public sealed class ReadMemoryMapCommand : PSCmdlet
     {
         private const string BytesSet = "Bytes";
         private const string StringSet = "String";
         private const string TypedSet = "Typed";
         private const string BufferSet = "Buffer";
+        private const string HexSet = "Hex";
 
         #region Parameters
 
@@ -67,6 +70,13 @@ namespace Mman.Commands
         [AllowEmptyCollection]
         public byte[] Buffer { get; set; }
 
+        /// <summary>
+        /// Emit the bytes as Format-Hex does, one Microsoft.PowerShell.Commands.ByteCollection per 16
+        /// bytes, but numbered with their offsets in the map (Read-MemoryMap | Format-Hex numbers from 0).
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = HexSet)]
+        public SwitchParameter AsHex { get; set; }
+
         #endregion
 
         #region Overrides
@@ -84,6 +94,9 @@ namespace Mman.Commands
                         break;
                     case BufferSet:
                         WriteObject(ReadIntoBuffer(map));
+                        break;
+                    case HexSet:
+                        ReadHex(map);
                         break;
                     default:
                         ReadBytes(map);
@@ -129,6 +142,37 @@ namespace Mman.Commands
                 {
                     // One byte[] as one object: enumerating it would send every byte down the pipeline.
                     WriteObject(bytes, enumerateCollection: false);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Format-Hex's rows of each range, in the order of the offsets; every range is checked first,
+        /// as for bytes. The bytes are copied a page at a time, so a large range needs no large array.
+        /// </summary>
+        private void ReadHex(MemoryMap map)
+        {
+            foreach (long offset in Offset)
+            {
+                long count = CountOrRest(map, offset, 1);
+                map.CheckAccess(offset, count, MemoryProtection.Read);
+                HexRows.CheckOffset(offset + Math.Max(0, count - 1));
+            }
+
+            string label = HexRows.Label(map);
+            const int Chunk = 256 * HexRows.RowLength;
+            foreach (long offset in Offset)
+            {
+                long count = CountOrRest(map, offset, 1);
+                for (long done = 0; done < count; done += Chunk)
+                {
+                    byte[] chunk = map.Read(offset + done, Math.Min(Chunk, count - done));
+                    for (int row = 0; row < chunk.Length; row += HexRows.RowLength)
+                    {
+                        var bytes = new byte[Math.Min(HexRows.RowLength, chunk.Length - row)];
+                        System.Buffer.BlockCopy(chunk, row, bytes, 0, bytes.Length);
+                        WriteObject(HexRows.Create(offset + done + row, bytes, label));
+                    }
                 }
             }
         }

@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace Mman.Commands
+{
+    /// <summary>
+    /// The text of the Source column of Mman.Format.ps1xml's tables, in one place for every view.
+    /// </summary>
+    public static class MemoryMapFormat
+    {
+        /// <summary>
+        /// What a map is of, in at most <paramref name="width"/> characters: its path (with " @ FileOffset"
+        /// when that is not 0) or name; for a view, the path or name and " (view of N @ offset)". A table cuts the end of a
+        /// column that is too long, and the end of a path is what tells files apart (the file name), so a
+        /// long path loses its beginning instead: ".../dir/data.bin" (three dots, not the ellipsis
+        /// character, which Windows PowerShell 5.1 consoles of some code pages cannot show).
+        /// </summary>
+        /// <param name="map">The map; null gives an empty string.</param>
+        /// <param name="width">The column's width; 0 or less leaves the text whole.</param>
+        public static string Source(MemoryMap map, int width)
+        {
+            if (map == null)
+            {
+                return string.Empty;
+            }
+
+            string where = map.Path ?? map.Name ?? string.Empty;
+            string suffix;
+            if (map.Parent != null)
+            {
+                // A view's place in its file follows from its parent's row; its place in the parent is what tells it apart.
+                suffix = string.Format(CultureInfo.InvariantCulture, " (view of {0} @ {1})", map.Parent.Id, map.ParentOffset);
+            }
+            else if (map.Path != null && map.FileOffset != 0)
+            {
+                suffix = " @ " + map.FileOffset.ToString(CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                suffix = string.Empty;
+            }
+
+            string text = (where + suffix).TrimStart();
+            if (width <= 0 || text.Length <= width)
+            {
+                return text;
+            }
+
+            // Keep at least the dots and a few characters of the path or name, even when the suffix then
+            // overflows: a view's suffix of up to 19 characters still fits a 26-character column whole.
+            const int MinimumRoom = 7;
+            int room = width - suffix.Length;
+            if (room < MinimumRoom)
+            {
+                room = MinimumRoom;
+            }
+
+            if (where.Length > room)
+            {
+                where = "..." + where.Substring(where.Length - (room - 3));
+            }
+
+            return (where + suffix).TrimStart();
+        }
+    }
+}
