@@ -127,9 +127,6 @@ namespace Mman
         /// <summary>A read into a caller's buffer was given more than one offset.</summary>
         BufferTakesOneOffset,
 
-        /// <summary>Read-MemoryMap -AsHex cannot make Format-Hex's objects for the range (Windows PowerShell 5.1 shows offsets below 4 GiB only).</summary>
-        HexViewUnavailable,
-
         /// <summary>Another argument error.</summary>
         InvalidArgument,
 
@@ -144,5 +141,8 @@ namespace Mman
         /// has no pages to map, whatever size the system reports for it.
         /// </summary>
         FileNotMappable,
+
+        /// <summary>Read-MemoryMap -AsHex cannot make Format-Hex's objects for the range (Windows PowerShell 5.1 shows offsets below 4 GiB only).</summary>
+        HexViewUnavailable,
     }
 }
