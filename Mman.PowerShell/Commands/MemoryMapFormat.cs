@@ -45,9 +45,10 @@ namespace Mman.Commands
                 return text;
             }
 
-            // Keep at least the dots and a few characters of the path or name, even when the suffix then
-            // overflows: a view's suffix of up to 19 characters still fits a 26-character column whole.
-            const int MinimumRoom = 7;
+            // Keep at least the dots and one character of the path or name, even when the suffix then
+            // overflows: a view's suffix of up to 22 characters (" (view of 999 @ 65536)") still fits a
+            // 26-character column whole.
+            const int MinimumRoom = 4;
             int room = width - suffix.Length;
             if (room < MinimumRoom)
             {
