@@ -1,7 +1,4 @@
 using System;
-using System.Collections.ObjectModel;
-using System.IO;
-using System.Linq;
 using System.Management.Automation;
 
 namespace Mman.Commands
@@ -114,7 +111,7 @@ namespace Mman.Commands
             bool literal = ParameterSetName == LiteralPathSet;
             foreach (string path in literal ? LiteralPath : Path)
             {
-                string file = ResolveFile(path, literal);
+                string file = ProviderFiles.ResolveOne(this, path, literal);
                 if (file != null)
                 {
                     MapFile(file);
@@ -231,77 +228,6 @@ namespace Mman.Commands
             {
                 WriteError(MemoryMapErrorRecord.From(e, file));
             }
-        }
-
-        /// <summary>
-        /// Resolves a path through the provider to exactly one existing file system file, or writes an
-        /// error and returns null. Resolving here, not in .NET, is what makes PowerShell drives,
-        /// relative paths and wildcards mean what they mean everywhere else in PowerShell.
-        /// </summary>
-        private string ResolveFile(string path, bool literal)
-        {
-            string resolved;
-            ProviderInfo provider;
-            try
-            {
-                // A path without wildcards names one file, even one PowerShell cannot see (in a folder
-                // the user may not list): opening it then tells "missing" from "permission denied".
-                if (literal || !WildcardPattern.ContainsWildcardCharacters(path))
-                {
-                    resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
-                }
-                else
-                {
-                    Collection<string> matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
-                    if (matches.Count == 0)
-                    {
-                        WriteError(MemoryMapErrorRecord.Create(MemoryMapError.FileNotFound, "No file matches '" + path + "'.", path));
-                        return null;
-                    }
-
-                    if (matches.Count > 1)
-                    {
-                        string some = string.Join(", ", matches.Take(3)) + (matches.Count > 3 ? ", ..." : string.Empty);
-                        WriteError(MemoryMapErrorRecord.Create(
-                            MemoryMapError.PathAmbiguous,
-                            "'" + path + "' matches " + matches.Count + " files (" + some + "); a map needs exactly one. Use a more specific path, or -LiteralPath if the name contains wildcard characters.",
-                            path));
-                        return null;
-                    }
-
-                    resolved = matches[0];
-                }
-            }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(MemoryMapErrorRecord.Create(MemoryMapError.FileNotFound, "Cannot find the file '" + path + "' because it does not exist.", path, e));
-                return null;
-            }
-            catch (Exception e) when (e is ProviderNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is PSArgumentException || e is NotSupportedException)
-            {
-                WriteError(MemoryMapErrorRecord.Create(MemoryMapError.PathNotValid, "'" + path + "' is not a valid path: " + e.Message, path, e));
-                return null;
-            }
-
-            if (provider.Name != "FileSystem")
-            {
-                WriteError(MemoryMapErrorRecord.Create(
-                    MemoryMapError.PathNotFileSystem,
-                    "'" + path + "' is on the " + provider.Name + " provider; only files on the FileSystem provider can be mapped.", path));
-                return null;
-            }
-
-            if (Directory.Exists(resolved))
-            {
-                WriteError(MemoryMapErrorRecord.Create(
-                    MemoryMapError.PathIsDirectory,
-                    "'" + resolved + "' is a directory; only a file can be mapped.", resolved));
-                return null;
-            }
-
-            // Whether the file is missing or out of reach is left to opening it: File.Exists cannot
-            // tell "not there" from "permission denied".
-            return resolved;
         }
     }
 }

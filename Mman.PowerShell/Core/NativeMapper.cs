@@ -10,7 +10,7 @@ namespace Mman
     /// <see cref="WindowsMapper"/>). One netstandard2.0 assembly serves every OS, so the
     /// implementation is chosen once, at run time, not by the build.
     /// </summary>
-    internal abstract class NativeMapper
+    internal abstract partial class NativeMapper
     {
         private static readonly Lazy<NativeMapper> s_current = new Lazy<NativeMapper>(Create);
 

@@ -11,7 +11,7 @@ namespace Mman
     /// MAP_SHARED/MAP_PRIVATE values but differ in MAP_ANONYMOUS, MS_SYNC and many errno numbers,
     /// so each gets its own <see cref="PosixConstants"/>, taken from its own headers.
     /// </summary>
-    internal sealed class PosixMapper : NativeMapper
+    internal sealed partial class PosixMapper : NativeMapper
     {
         private const int OwnerOnlyMode = S_IRUSR | S_IWUSR;
         private const int EveryoneMode = S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH;

@@ -14,7 +14,7 @@ namespace Mman
     /// widest access, then VirtualProtect narrows the pages to what was asked: that way protection can
     /// later be raised again up to what the file allows, as mprotect does on POSIX.
     /// </summary>
-    internal sealed class WindowsMapper : NativeMapper
+    internal sealed partial class WindowsMapper : NativeMapper
     {
         private readonly long _pageSize;
         private readonly long _allocationGranularity;
