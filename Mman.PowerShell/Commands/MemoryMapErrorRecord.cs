@@ -110,12 +110,14 @@ namespace Mman.Commands
                 case MemoryMapError.MapNotFound:
                     return ErrorCategory.ObjectNotFound;
                 case MemoryMapError.NamedMapEmpty:
+                case MemoryMapError.LockLimitExceeded:
                     return ErrorCategory.ResourceUnavailable;
                 case MemoryMapError.NamedMapSizeMismatch:
                     return ErrorCategory.InvalidArgument;
                 case MemoryMapError.FileOpenFailed:
                     return ErrorCategory.OpenError;
                 case MemoryMapError.NamedListingNotSupported:
+                case MemoryMapError.NotSupportedOnThisSystem:
                     return ErrorCategory.NotImplemented;
                 case MemoryMapError.UnexpectedError:
                     return ErrorCategory.NotSpecified;
@@ -126,6 +128,7 @@ namespace Mman.Commands
                         : ErrorCategory.ResourceUnavailable;
                 case MemoryMapError.MapClosed:
                 case MemoryMapError.NativeError:
+                case MemoryMapError.DiscardNotPrivate:
                     return ErrorCategory.InvalidOperation;
                 default:
                     // Argument errors of the core, and the cmdlets' own path and value errors.

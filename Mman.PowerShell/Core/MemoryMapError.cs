@@ -144,5 +144,17 @@ namespace Mman
 
         /// <summary>Read-MemoryMap -AsHex cannot make Format-Hex's objects for the range (Windows PowerShell 5.1 shows offsets below 4 GiB only).</summary>
         HexViewUnavailable,
+
+        /// <summary>
+        /// Locking pages in memory would pass a limit of the system (RLIMIT_MEMLOCK on Linux and macOS,
+        /// the process's working-set quota on Windows); the message names the limit and how to raise it.
+        /// </summary>
+        LockLimitExceeded,
+
+        /// <summary>What was asked for exists on other systems but not on this one (the message says which systems have it).</summary>
+        NotSupportedOnThisSystem,
+
+        /// <summary>Discarding contents was asked of a map whose memory is shared: it would destroy other processes' or the file's data.</summary>
+        DiscardNotPrivate,
     }
 }
