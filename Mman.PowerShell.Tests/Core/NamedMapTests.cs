@@ -571,6 +571,60 @@ namespace Mman.Tests.Core
             }
         }
 
+        /// <summary>
+        /// A C library without statx (glibc before 2.28, musl before 1.2.5), forced on this thread so
+        /// the fallback runs on any Linux: an object's size comes from lseek, and sizes are compared
+        /// and mapped as with statx.
+        /// </summary>
+        [Fact]
+        public void WithoutStatx_AnObjectIsSizedByLseek_AndOpensAgain()
+        {
+            string name = NewName();
+            using (Interop.Libc.WithoutStatx())
+            {
+                using MemoryMap created = MemoryMap.OpenNamed(name, 5000);
+                using MemoryMap opened = MemoryMap.OpenNamed(name);
+                created.Write(4999, new byte[] { 7 });
+
+                Assert.Equal(5000, opened.Size);
+                Assert.Equal(new byte[] { 7 }, opened.Read(4999, 1));
+                var e = Assert.Throws<MemoryMapException>(() => MemoryMap.OpenNamed(name, 4096));
+                Assert.Equal(MemoryMapError.NamedMapSizeMismatch, e.Error);
+                Assert.StartsWith("Shared memory '" + name + "' already exists with 5000 bytes, not 4096.", e.Message);
+            }
+        }
+
+        /// <summary>Without statx, a FIFO is still told from shared memory: lseek fails on it with ESPIPE.</summary>
+        [Fact]
+        public void WithoutStatx_AFifo_IsNotSharedMemory()
+        {
+            string name = NewName();
+            Assert.Equal(0, mkfifo(ShmPath(name), 0x1B6));
+            using (Interop.Libc.WithoutStatx())
+            {
+                var e = Assert.Throws<MemoryMapArgumentException>(() => MemoryMap.OpenNamed(name, protection: MemoryProtection.Read));
+
+                Assert.Equal(MemoryMapError.NotARegularFile, e.Error);
+            }
+        }
+
+        /// <summary>Without statx, the listing has what .NET can tell: the size, but not the owner or mode.</summary>
+        [Fact]
+        public void WithoutStatx_TheListingHasTheObjectAndItsSize_WithoutOwnerOrMode()
+        {
+            string name = NewName();
+            using MemoryMap created = MemoryMap.OpenNamed(name, 5000);
+            Assert.NotNull(Assert.Single(MemoryMap.GetAvailableNamed(), o => o.Name == name).Owner);
+            using (Interop.Libc.WithoutStatx())
+            {
+                NamedMemoryInfo info = Assert.Single(MemoryMap.GetAvailableNamed(), o => o.Name == name);
+
+                Assert.Equal(5000, info.Size);
+                Assert.Null(info.Owner);
+                Assert.Null(info.Mode);
+            }
+        }
+
         [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
         private static extern int mkfifo(string path, uint mode);
 

@@ -96,6 +96,7 @@ namespace Mman.Commands
             {
                 case MemoryMapError.WriteExecuteRefused:
                 case MemoryMapError.ExecuteDenied:
+                case MemoryMapError.NamedMapModeMismatch:
                     return ErrorCategory.SecurityError;
                 case MemoryMapError.MapNotReadable:
                 case MemoryMapError.MapNotWritable:
@@ -118,6 +119,7 @@ namespace Mman.Commands
                     return ErrorCategory.OpenError;
                 case MemoryMapError.NamedListingNotSupported:
                 case MemoryMapError.NotSupportedOnThisSystem:
+                case MemoryMapError.NamedMapPrivateNotSupported:
                     return ErrorCategory.NotImplemented;
                 case MemoryMapError.UnexpectedError:
                     return ErrorCategory.NotSpecified;

@@ -71,6 +71,7 @@ namespace Mman
         {
             string objectName = NamedMapName.ToObjectName(name, NativeMapper.Current.NamePlatform);
             CheckRequest(0, size, protection, sharing, allowWriteExecute);
+            NamedMemoryRules.CheckSharing(NativeMapper.Current.NamePlatform, sharing, name);
             if (size.HasValue)
             {
                 CheckAddressSpace(size.Value);

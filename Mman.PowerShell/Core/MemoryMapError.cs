@@ -156,5 +156,11 @@ namespace Mman
 
         /// <summary>Discarding contents was asked of a map whose memory is shared: it would destroy other processes' or the file's data.</summary>
         DiscardNotPrivate,
+
+        /// <summary>A private (copy-on-write) map of named shared memory was asked for on a system that maps it only shared (macOS).</summary>
+        NamedMapPrivateNotSupported,
+
+        /// <summary>Shared memory was created, but the system did not give it the mode asked for; it was removed again.</summary>
+        NamedMapModeMismatch,
     }
 }

@@ -136,11 +136,23 @@ namespace Mman
             return Named(exception, name);
         }
 
-        protected static MemoryMapException NamedSizeMismatch(string name, long size, long actual)
+        /// <summary>
+        /// Throws NamedMapSizeMismatch unless an existing object of <paramref name="actual"/> bytes is what
+        /// a request for <paramref name="size"/> bytes makes on this system (<see cref="NamedMemoryRules.SizeMatches"/>).
+        /// </summary>
+        protected void CheckNamedSize(string name, long size, long actual)
+        {
+            if (!NamedMemoryRules.SizeMatches(NamePlatform, size, actual, PageSize))
+            {
+                throw NamedSizeMismatch(name, size, actual);
+            }
+        }
+
+        private MemoryMapException NamedSizeMismatch(string name, long size, long actual)
         {
             var exception = new MemoryMapException(
                 MemoryMapError.NamedMapSizeMismatch,
-                "Shared memory '" + name + "' already exists with " + actual + " bytes, not " + size + ".");
+                NamedMemoryRules.DescribeSizeMismatch(NamePlatform, name, size, actual, PageSize));
             exception.Data[MemoryMapErrorData.ExistingSize] = actual;
             return Named(exception, name);
         }

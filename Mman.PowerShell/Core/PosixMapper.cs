@@ -119,17 +119,18 @@ namespace Mman
                 }
                 else
                 {
-                    if (Interop.Libc.statx(Interop.Libc.AT_FDCWD, path, 0, Interop.Libc.STATX_TYPE, buffer) != 0)
+                    // Without statx (an older C library), FileStream's own checks are all there is.
+                    if (Statx(AT_FDCWD, path, 0, STATX_TYPE, out statx_buf status) != true)
                     {
                         return null;
                     }
 
-                    mode = *(ushort*)(buffer + 28);
+                    mode = status.stx_mode;
                 }
             }
             catch (EntryPointNotFoundException)
             {
-                // An older C library: FileStream's own checks are all there is.
+                // A macOS without these entry points: FileStream's own checks are all there is.
                 return null;
             }
 
@@ -283,7 +284,6 @@ namespace Mman
             }
 
             var owners = new Dictionary<uint, string>();
-            bool haveStatx = true;
             foreach (string path in Directory.EnumerateFileSystemEntries(ShmDirectory))
             {
                 string name = Path.GetFileName(path);
@@ -292,12 +292,7 @@ namespace Mman
                     continue;
                 }
 
-                NamedMemoryInfo info = haveStatx ? StatShm(path, name, owners, out haveStatx) : null;
-                if (!haveStatx)
-                {
-                    info = FileInfoShm(path, name);
-                }
-
+                NamedMemoryInfo info = StatShm(path, name, owners);
                 if (info != null)
                 {
                     list.Add(info);
@@ -309,22 +304,18 @@ namespace Mman
         }
 
         /// <summary>One file of /dev/shm by statx, which does not follow links; null when it is gone or not a regular file.</summary>
-        private static NamedMemoryInfo StatShm(string path, string name, Dictionary<uint, string> owners, out bool haveStatx)
+        private static NamedMemoryInfo StatShm(string path, string name, Dictionary<uint, string> owners)
         {
-            haveStatx = true;
-            statx_buf buffer;
-            try
-            {
-                if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out buffer) != 0)
-                {
-                    // Removed since the directory was read, or not ours to see: not listed.
-                    return null;
-                }
-            }
-            catch (EntryPointNotFoundException)
+            bool? found = Statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out statx_buf buffer);
+            if (found == null)
             {
                 // A C library older than statx (glibc before 2.28, musl before 1.2.5).
-                haveStatx = false;
+                return FileInfoShm(path, name);
+            }
+
+            if (found == false)
+            {
+                // Removed since the directory was read, or not ours to see: not listed.
                 return null;
             }
 
@@ -419,12 +410,13 @@ namespace Mman
             throw NamedFailure("shm_unlink", name, write: false);
         }
 
-        /// <summary>Sizes a new object and gives it exactly the mode asked for.</summary>
+        /// <summary>Sizes a new object and makes sure it has exactly the mode asked for.</summary>
         private long Create(int fd, string name, long size, int mode)
         {
-            // shm_open's mode passed through the umask; fchmod sets it exactly. macOS may refuse fchmod
-            // on shared memory: there the mode stays what shm_open made of it (never more than asked).
-            if (Interop.Libc.fchmod(fd, mode) != 0 && !_isMacOS)
+            // Linux: shm_open's mode passed through the umask; fchmod sets it exactly. macOS applies no
+            // umask to shared memory, and its fchmod on shared memory always fails (EINVAL): there the
+            // mode is what shm_open set, which is why it is read back below.
+            if (!_isMacOS && Interop.Libc.fchmod(fd, mode) != 0)
             {
                 throw Failure(MemoryMapError.NativeError, "fchmod of shared memory '" + name + "'");
             }
@@ -434,12 +426,25 @@ namespace Mman
                 throw Failure(MemoryMapError.NativeError, "ftruncate of shared memory '" + name + "'");
             }
 
+            // Without statx (an older Linux C library) the mode cannot be read back; fchmod succeeded.
+            Stat(fd, out int actualMode, out _);
+            if (actualMode != -1 && !NamedMemoryRules.ModeMatches(mode, actualMode))
+            {
+                throw Named(
+                    new MemoryMapException(
+                        MemoryMapError.NamedMapModeMismatch,
+                        "Shared memory '" + name + "' was created with mode " + NamedMemoryRules.FormatMode(actualMode) + ", not " + NamedMemoryRules.FormatMode(mode) + " as asked, so it was removed again and nothing was mapped. This is a fault of Mman on this system: report it, with the system's version."),
+                    name);
+            }
+
             return size;
         }
 
         /// <summary>
-        /// The size of an object someone else created. Its creator sizes it just after creating it, so
-        /// a size of 0 is waited for briefly (or set, when a size was given and the object is writable).
+        /// The length to map of an object someone else created: the size asked for, which must match
+        /// the object's (<see cref="NamedMemoryRules.SizeMatches"/>), or without one the object's size.
+        /// Its creator sizes it just after creating it, so a size of 0 is waited for briefly (or set,
+        /// when a size was given and the object is writable). -1 when it is not shared memory.
         /// </summary>
         private long SizeOfExisting(int fd, string name, long? size, bool writable)
         {
@@ -471,44 +476,76 @@ namespace Mman
                     name);
             }
 
-            if (size.HasValue && size.Value != actual)
+            if (!size.HasValue)
             {
-                throw NamedSizeMismatch(name, size.Value, actual);
+                return actual;
             }
 
-            return actual;
+            // macOS keeps whole pages: a 4096-byte request makes a 16384-byte object on Apple silicon,
+            // and a second process asking for 4096 bytes gets the 4096 bytes its creator mapped.
+            CheckNamedSize(name, size.Value, actual);
+            return size.Value;
         }
 
         /// <summary>The size of the object, or -1 when it is not a regular file (what shared memory is).</summary>
-        private unsafe long SizeOf(int fd)
+        private long SizeOf(int fd)
         {
-            byte* buffer = stackalloc byte[512];
-            int result;
-            int mode;
-            long size;
-            if (_isMacOS)
-            {
-                result = RuntimeInformation.ProcessArchitecture == Architecture.X64
-                    ? Interop.Libc.fstat_x64(fd, buffer)
-                    : Interop.Libc.fstat_arm64(fd, buffer);
-                mode = *(ushort*)(buffer + 4);
-                size = *(long*)(buffer + 96);
-            }
-            else
-            {
-                // struct statx: stx_mode is the 16-bit field at byte 28, stx_size the 64-bit one at 40.
-                result = Interop.Libc.statx(fd, string.Empty, Interop.Libc.AT_EMPTY_PATH, Interop.Libc.STATX_TYPE | Interop.Libc.STATX_SIZE, buffer);
-                mode = *(ushort*)(buffer + 28);
-                size = *(long*)(buffer + 40);
-            }
-
-            if (result != 0)
-            {
-                throw Failure(MemoryMapError.NativeError, "fstat");
-            }
+            Stat(fd, out int mode, out long size);
 
             // macOS reports shared memory with a type of its own, not S_IFREG; only Linux is strict here.
-            return _isMacOS || (mode & Interop.Libc.S_IFMT) == Interop.Libc.S_IFREG ? size : -1;
+            return _isMacOS || mode == -1 || (mode & S_IFMT) == S_IFREG ? size : -1;
+        }
+
+        /// <summary>
+        /// The type and permission bits (<paramref name="mode"/>, -1 where the C library cannot tell
+        /// them) and the size of an open object.
+        /// </summary>
+        private unsafe void Stat(int fd, out int mode, out long size)
+        {
+            if (_isMacOS)
+            {
+                byte* buffer = stackalloc byte[512];
+                int result = RuntimeInformation.ProcessArchitecture == Architecture.X64
+                    ? Interop.Libc.fstat_x64(fd, buffer)
+                    : Interop.Libc.fstat_arm64(fd, buffer);
+                if (result != 0)
+                {
+                    throw Failure(MemoryMapError.NativeError, "fstat");
+                }
+
+                mode = *(ushort*)(buffer + 4);
+                size = *(long*)(buffer + 96);
+                return;
+            }
+
+            bool? done = Statx(fd, string.Empty, AT_EMPTY_PATH, STATX_TYPE | STATX_MODE | STATX_SIZE, out statx_buf status);
+            if (done == true)
+            {
+                mode = status.stx_mode;
+                size = (long)status.stx_size;
+                return;
+            }
+
+            if (done == false)
+            {
+                throw Failure(MemoryMapError.NativeError, "statx");
+            }
+
+            // No statx: where the end is, is the size of a regular file, and lseek fails with ESPIPE on
+            // a FIFO or socket, which is all the type check needs to know. (Every C library has lseek;
+            // fstat has no stable entry point in glibc before 2.33.)
+            mode = -1;
+            size = Interop.Libc.lseek(fd, 0, SEEK_END);
+            if (size < 0)
+            {
+                if (Marshal.GetLastWin32Error() != _c.ESPIPE)
+                {
+                    throw Failure(MemoryMapError.NativeError, "lseek");
+                }
+
+                mode = S_IFIFO;
+                size = 0;
+            }
         }
 
         private static MemoryMapArgumentException NotSharedMemory(string name, string what) => Named(

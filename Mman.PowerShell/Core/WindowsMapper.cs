@@ -247,11 +247,7 @@ namespace Mman
                 if (!created && size.HasValue)
                 {
                     // Windows keeps a section's size to the page, so only whole pages can be compared.
-                    long actual = SectionSize(section);
-                    if (RoundToPage(actual) != RoundToPage(size.Value))
-                    {
-                        throw NamedSizeMismatch(name, size.Value, actual);
-                    }
+                    CheckNamedSize(name, size.Value, SectionSize(section));
                 }
 
                 // The creator maps with write access so that Write can be added later, as on POSIX.
@@ -528,8 +524,6 @@ namespace Mman
 
             return information.MaximumSize;
         }
-
-        private long RoundToPage(long length) => (length + _pageSize - 1) / _pageSize * _pageSize;
 
         private Exception NamedFailure(string call, string name, bool write, int code)
         {

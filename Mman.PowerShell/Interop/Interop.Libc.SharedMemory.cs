@@ -27,8 +27,9 @@ namespace Mman
             private static extern int shm_unlink_librt(string name);
 
             // macOS declares shm_open variadic (int shm_open(const char *, int, ...)). On Apple silicon
-            // variadic arguments go on the stack, so the mode follows six unused register arguments;
-            // the caller also sets the mode again with fchmod, which does not depend on this.
+            // variadic arguments go on the stack, so the mode follows six unused register arguments.
+            // This call is the only thing that sets the mode there (fchmod on shared memory always
+            // fails on macOS), so the caller reads the mode back and refuses an object without it.
             [DllImport(LibraryName, EntryPoint = "shm_open", SetLastError = true)]
             private static extern int shm_open_variadic_arm64(
                 string name, int oflag, IntPtr x2, IntPtr x3, IntPtr x4, IntPtr x5, IntPtr x6, IntPtr x7, long mode);

@@ -42,10 +42,6 @@ namespace Mman
             [DllImport(LibraryName)]
             internal static extern int getpid();
 
-            internal const int AT_FDCWD = -100;
-            internal const uint STATX_TYPE = 0x1;
-            internal const uint STATX_SIZE = 0x200;
-            internal const int AT_EMPTY_PATH = 0x1000;
             internal const int S_IFMT = 0xF000;
             internal const int S_IFIFO = 0x1000;
             internal const int S_IFCHR = 0x2000;
@@ -53,11 +49,6 @@ namespace Mman
             internal const int S_IFBLK = 0x6000;
             internal const int S_IFREG = 0x8000;
             internal const int S_IFSOCK = 0xC000;
-
-            // Linux (glibc 2.28+, musl 1.2.5+): struct statx has one layout on every architecture;
-            // stx_mode is the 16-bit field at byte 28.
-            [DllImport(LibraryName, SetLastError = true)]
-            internal static extern unsafe int statx(int dirfd, string pathname, int flags, uint mask, byte* statxbuf);
 
             // macOS: struct stat (64-bit inodes) has st_mode, 16 bits, at byte 4 on x64 and arm64;
             // on x64 that layout is the stat$INODE64 entry point.

@@ -44,22 +44,24 @@ namespace Mman
 
         private PosixConstants(bool macOS)
         {
-            MAP_ANONYMOUS = macOS ? 0x1000 : 0x20;
+            MAP_ANONYMOUS = macOS ? 0x1000 : 0x20;   // xnu bsd/sys/mman.h MAP_ANON 0x1000
             MS_ASYNC = 0x1;
             MS_INVALIDATE = 0x2;
-            MS_SYNC = macOS ? 0x10 : 0x4;
-            O_CREAT = macOS ? 0x200 : 0x40;
-            O_EXCL = macOS ? 0x800 : 0x80;
-            O_NONBLOCK = macOS ? 0x4 : 0x800;
-            O_CLOEXEC = macOS ? 0x1000000 : 0x80000;
+            MS_SYNC = macOS ? 0x10 : 0x4;            // bsd/sys/mman.h MS_SYNC 0x0010 (MS_ASYNC 0x0001, MS_INVALIDATE 0x0002)
+            O_CREAT = macOS ? 0x200 : 0x40;          // bsd/sys/fcntl.h O_CREAT 0x00000200
+            O_EXCL = macOS ? 0x800 : 0x80;           // bsd/sys/fcntl.h O_EXCL 0x00000800
+            O_NONBLOCK = macOS ? 0x4 : 0x800;        // bsd/sys/fcntl.h O_NONBLOCK 0x00000004
+            O_CLOEXEC = macOS ? 0x1000000 : 0x80000; // bsd/sys/fcntl.h O_CLOEXEC 0x01000000
 
+            // errno 1 to 34 are the same on both (bsd/sys/errno.h, asm-generic/errno-base.h); the Linux
+            // values are checked against this machine's headers by LinuxHeaderConstantsTests.
             EPERM = 1;
             ENOENT = 2;
             EINTR = 4;
             EIO = 5;
             ENXIO = 6;
             EBADF = 9;
-            EAGAIN = macOS ? 35 : 11;
+            EAGAIN = macOS ? 35 : 11;                // bsd/sys/errno.h: EAGAIN 35
             ENOMEM = 12;
             EACCES = 13;
             EFAULT = 14;
@@ -74,11 +76,12 @@ namespace Mman
             ETXTBSY = 26;
             EFBIG = 27;
             ENOSPC = 28;
+            ESPIPE = 29;
             EROFS = 30;
-            ENAMETOOLONG = macOS ? 63 : 36;
-            ENOSYS = macOS ? 78 : 38;
-            EOVERFLOW = macOS ? 84 : 75;
-            EOPNOTSUPP = macOS ? 102 : 95;
+            ENAMETOOLONG = macOS ? 63 : 36;          // ENAMETOOLONG 63
+            ENOSYS = macOS ? 78 : 38;                // ENOSYS 78
+            EOVERFLOW = macOS ? 84 : 75;             // EOVERFLOW 84
+            EOPNOTSUPP = macOS ? 102 : 95;           // EOPNOTSUPP 102 (and ENOTSUP 45, below)
 
             _errnoNames = new Dictionary<int, string>
             {
@@ -87,7 +90,7 @@ namespace Mman
                 [EACCES] = nameof(EACCES), [EFAULT] = nameof(EFAULT), [EBUSY] = nameof(EBUSY), [EEXIST] = nameof(EEXIST),
                 [ENODEV] = nameof(ENODEV), [ENOTDIR] = nameof(ENOTDIR), [EISDIR] = nameof(EISDIR), [EINVAL] = nameof(EINVAL),
                 [ENFILE] = nameof(ENFILE), [EMFILE] = nameof(EMFILE), [ETXTBSY] = nameof(ETXTBSY), [EFBIG] = nameof(EFBIG),
-                [ENOSPC] = nameof(ENOSPC), [EROFS] = nameof(EROFS), [ENAMETOOLONG] = nameof(ENAMETOOLONG),
+                [ENOSPC] = nameof(ENOSPC), [ESPIPE] = nameof(ESPIPE), [EROFS] = nameof(EROFS), [ENAMETOOLONG] = nameof(ENAMETOOLONG),
                 [ENOSYS] = nameof(ENOSYS), [EOVERFLOW] = nameof(EOVERFLOW), [EOPNOTSUPP] = nameof(EOPNOTSUPP),
             };
             if (macOS)
@@ -154,6 +157,8 @@ namespace Mman
         internal int EFBIG { get; }
 
         internal int ENOSPC { get; }
+
+        internal int ESPIPE { get; }
 
         internal int EROFS { get; }
 
