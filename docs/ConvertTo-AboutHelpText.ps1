@@ -30,18 +30,14 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $width = 80
 
-function ConvertTo-PlainInline([string] $Text) {
-    $Text = [regex]::Replace($Text, '\*\*(.+?)\*\*', '$1')
-    $Text = [regex]::Replace($Text, '\[([^\]]+)\]\((https?://[^)]+)\)', '$1 ($2)')
-    return [regex]::Replace($Text, '\[([^\]]+)\]\([^)]*\)', '$1')
-}
+. (Join-Path $PSScriptRoot 'MarkdownInline.ps1')
 
 function Format-Wrapped([string] $Text, [int] $Indent, [int] $Hang) {
     # Greedy word wrap at $width columns; a word longer than a line stays whole.
     $lines = [Collections.Generic.List[string]]::new()
     $line = ' ' * $Indent
     $empty = $true
-    foreach ($word in ((ConvertTo-PlainInline $Text) -split '\s+' | Where-Object { $_ -ne '' })) {
+    foreach ($word in ((ConvertFrom-MarkdownInline $Text) -split '\s+' | Where-Object { $_ -ne '' })) {
         if (-not $empty -and $line.Length + 1 + $word.Length -gt $width) {
             $lines.Add($line)
             $line = ' ' * $Hang
@@ -113,7 +109,7 @@ foreach ($block in $blocks) {
         }
         'h3' {
             if ($out.Count -gt 0 -and $out[$out.Count - 1] -ne '') { $out.Add('') }
-            $out.Add('  ' + (ConvertTo-PlainInline $block.Text).ToUpperInvariant())
+            $out.Add('  ' + (ConvertFrom-MarkdownInline $block.Text).ToUpperInvariant())
         }
         'p' {
             $out.AddRange([string[]](Format-Wrapped $block.Text 4 4))

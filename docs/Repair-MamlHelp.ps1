@@ -52,14 +52,7 @@ $ns = @{
     dev     = 'http://schemas.microsoft.com/maml/dev/2004/10'
 }
 
-function ConvertTo-PlainText([string] $Text) {
-    # Markdown inline markup to the text a reader sees; the same rules as ConvertTo-AboutHelpText.ps1,
-    # plus code spans (Get-Help has no monospace to show them in).
-    $Text = [regex]::Replace($Text, '\*\*(.+?)\*\*', '$1')
-    $Text = [regex]::Replace($Text, '(`+)(.+?)\1', '$2')
-    $Text = [regex]::Replace($Text, '\[([^\]]+)\]\((https?://[^)]+)\)', '$1 ($2)')
-    return [regex]::Replace($Text, '\[([^\]]+)\]\([^)]*\)', '$1')
-}
+. (Join-Path $PSScriptRoot 'MarkdownInline.ps1')
 
 function Get-PageSection([string[]] $Lines, [string] $Name) {
     # The lines of one '## ' section of a markdown page, fences kept.
@@ -84,7 +77,7 @@ function Read-PageExample([string[]] $Lines) {
     $paragraph = [Collections.Generic.List[string]]::new()
     $flush = {
         if ($paragraph.Count -gt 0 -and $null -ne $current) {
-            $current.Remarks.Add((ConvertTo-PlainText ($paragraph -join "`n")))
+            $current.Remarks.Add((ConvertFrom-MarkdownInline ($paragraph -join "`n") -DropCodeSpans))
         }
         $paragraph.Clear()
     }
@@ -199,7 +192,7 @@ foreach ($para in @($xml.SelectNodes('//maml:para', $script:Manager))) {
     if ($para.InnerText -eq [string][char]0x80) { $null = $para.ParentNode.RemoveChild($para); continue }
     # The remarks of examples were made above, their prose plain and their output verbatim.
     if ($para.ParentNode.LocalName -eq 'remarks' -and $para.ParentNode.ParentNode.LocalName -eq 'example') { continue }
-    $para.InnerText = ConvertTo-PlainText $para.InnerText
+    $para.InnerText = ConvertFrom-MarkdownInline $para.InnerText -DropCodeSpans
 }
 
 $settings = [Xml.XmlWriterSettings]::new()
