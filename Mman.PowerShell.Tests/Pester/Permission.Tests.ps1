@@ -160,65 +160,6 @@ Out-Case hidden.directory { New-MemoryMap -LiteralPath $hidden }
             }
         }
 
-        Context 'When root maps an immutable file (chattr +i)' {
-            BeforeAll {
-                $skip = $null
-                $file = New-TestFile -Path "$TestDrive/immutable.bin" -Length 8192
-                $before = [IO.File]::ReadAllBytes($file)
-                if (-not $script:isRoot) { $skip = 'not running as root (chattr +i needs CAP_LINUX_IMMUTABLE)' }
-                elseif (-not (Get-Command chattr -CommandType Application -ErrorAction Ignore)) { $skip = 'chattr (e2fsprogs) is not installed' }
-                else {
-                    & chattr +i $file 2>$null
-                    if ($LASTEXITCODE -ne 0) { $skip = "chattr +i is not supported on the file system of $TestDrive" }
-                }
-                if (-not $skip) {
-                    try {
-                        $sharedWrite = Get-ErrorRecord { New-MemoryMap -Path $file -Protection Read, Write -ErrorAction Stop }
-                        $readMap = New-MemoryMap -Path $file
-                        $protect = Get-ErrorRecord { Set-MemoryMapProtection $readMap -Protection Read, Write -ErrorAction Stop }
-                        $readBack = Read-MemoryMap $readMap -Count 16
-                        $private = New-MemoryMap -Path $file -Protection Read, Write -Sharing Private
-                        Write-MemoryMap $private -Data 9, 9, 9 -Offset 100
-                        Sync-MemoryMap $private
-                        $privateBack = Read-MemoryMap $private -Offset 100 -Count 3
-                        Close-MemoryMap $readMap, $private
-                        $after = [IO.File]::ReadAllBytes($file)
-                    }
-                    finally {
-                        & chattr -i $file
-                    }
-                }
-                else {
-                    Write-Host "Immutable-file tests skipped: $skip"
-                }
-            }
-
-            It 'Should refuse a shared writable map with FileAccessDenied' {
-                if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-                $sharedWrite.FullyQualifiedErrorId | Should -Be 'FileAccessDenied,Mman.Commands.NewMemoryMapCommand'
-            }
-            It 'Should report PermissionDenied' {
-                if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-                $sharedWrite.CategoryInfo.Category | Should -Be 'PermissionDenied'
-            }
-            It 'Should refuse to add Write to a read map with ProtectionDenied' {
-                if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-                $protect.FullyQualifiedErrorId | Should -Be 'ProtectionDenied,Mman.Commands.SetMemoryMapProtectionCommand'
-            }
-            It 'Should keep the read map readable' {
-                if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-                Test-ByteArrayEqual $readBack ([byte[]]$before[0..15]) | Should -BeTrue
-            }
-            It 'Should allow a private map to be written' {
-                if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-                $privateBack | Should -Be @(9, 9, 9)
-            }
-            It 'Should leave the file unchanged' {
-                if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-                Test-ByteArrayEqual $before $after | Should -BeTrue
-            }
-        }
-
         Context 'When root maps a file whose mode forbids writing (why the tests above use nobody)' {
             BeforeAll {
                 $file = New-TestFile -Path "$TestDrive/mode-0444.bin" -Length 4096
@@ -294,14 +235,45 @@ Out-Case hidden.directory { New-MemoryMap -LiteralPath $hidden }
             }
         }
 
-        Context 'When this user maps a file with the read-only attribute (Windows: it binds administrators too)' {
+        Context 'When this user maps a file whose ACL denies it writing (Windows: a deny ACE binds administrators too)' {
             BeforeAll {
-                $file = New-TestFile -Path "$TestDrive/read-only.bin" -Length 8192
-                $before = [IO.File]::ReadAllBytes($file)
+                $file = New-TestFile -Path "$TestDrive/deny-write.bin" -Length 4096
+                Add-DenyRule $file 'WriteData, AppendData'
+                $record = Get-ErrorRecord { $map = New-MemoryMap -Path $file -Protection Read, Write -ErrorAction Stop; Close-MemoryMap $map }
+            }
+
+            It "Should be denied, administrator or not$wineNote" {
+                if ($script:underWine) { Set-ItResult -Skipped -Because $script:wineSkip; return }
+                $record.FullyQualifiedErrorId | Should -Be 'FileAccessDenied,Mman.Commands.NewMemoryMapCommand'
+            }
+        }
+    }
+
+    Context 'When this user maps a file that refuses writing to everyone (Linux: chattr +i, as root; Windows: the read-only attribute)' {
+        BeforeAll {
+            $skip = $null
+            # The denial itself: asserted where the system enforces it.
+            $denialSkip = $null
+            $file = New-TestFile -Path "$TestDrive/write-protected.bin" -Length 8192
+            $before = [IO.File]::ReadAllBytes($file)
+            if ($IsWindows) {
                 (Get-Item -LiteralPath $file).IsReadOnly = $true
+                if ($script:underWine) { $denialSkip = $script:wineSkip }
+            }
+            elseif (-not $script:isRoot) { $skip = 'not running as root (chattr +i needs CAP_LINUX_IMMUTABLE)' }
+            elseif (-not (Get-Command chattr -CommandType Application -ErrorAction Ignore)) { $skip = 'chattr (e2fsprogs) is not installed' }
+            else {
+                & chattr +i $file 2>$null
+                if ($LASTEXITCODE -ne 0) { $skip = "chattr +i is not supported on the file system of $TestDrive" }
+            }
+            if ($skip) {
+                Write-Host "Write-protected file tests skipped: $skip"
+                $denialSkip = $skip
+            }
+            else {
                 try {
                     $sharedWrite = Get-ErrorRecord { New-MemoryMap -Path $file -Protection Read, Write -ErrorAction Stop }
-                    # Under Wine, which lets root write the file, the map is made (Get-ErrorRecord returns it): close it.
+                    # Where the system lets this user write the file after all (Wine, as root), the map is made: close it.
                     @($sharedWrite) | Where-Object { $_ -is [Mman.MemoryMap] } | Close-MemoryMap
                     $readMap = New-MemoryMap -Path $file
                     $protect = Get-ErrorRecord { Set-MemoryMapProtection $readMap -Protection Read, Write -ErrorAction Stop }
@@ -314,43 +286,34 @@ Out-Case hidden.directory { New-MemoryMap -LiteralPath $hidden }
                     $after = [IO.File]::ReadAllBytes($file)
                 }
                 finally {
-                    (Get-Item -LiteralPath $file).IsReadOnly = $false
+                    if ($IsWindows) { (Get-Item -LiteralPath $file).IsReadOnly = $false } else { & chattr -i $file }
                 }
-            }
-
-            It "Should refuse a shared writable map with FileAccessDenied$wineNote" {
-                if ($script:underWine) { Set-ItResult -Skipped -Because $script:wineSkip; return }
-                $sharedWrite.FullyQualifiedErrorId | Should -Be 'FileAccessDenied,Mman.Commands.NewMemoryMapCommand'
-            }
-            It "Should report PermissionDenied$wineNote" {
-                if ($script:underWine) { Set-ItResult -Skipped -Because $script:wineSkip; return }
-                $sharedWrite.CategoryInfo.Category | Should -Be 'PermissionDenied'
-            }
-            It 'Should refuse to add Write to a read map with ProtectionDenied' {
-                $protect.FullyQualifiedErrorId | Should -Be 'ProtectionDenied,Mman.Commands.SetMemoryMapProtectionCommand'
-            }
-            It 'Should keep the read map readable' {
-                Test-ByteArrayEqual $readBack ([byte[]]$before[0..15]) | Should -BeTrue
-            }
-            It 'Should allow a private map to be written' {
-                $privateBack | Should -Be @(9, 9, 9)
-            }
-            It 'Should leave the file unchanged' {
-                Test-ByteArrayEqual $before $after | Should -BeTrue
             }
         }
 
-        Context 'When this user maps a file whose ACL denies it writing (Windows: a deny ACE binds administrators too)' {
-            BeforeAll {
-                $file = New-TestFile -Path "$TestDrive/deny-write.bin" -Length 4096
-                Add-DenyRule $file 'WriteData, AppendData'
-                $record = Get-ErrorRecord { $map = New-MemoryMap -Path $file -Protection Read, Write -ErrorAction Stop; Close-MemoryMap $map }
-            }
-
-            It "Should be denied, administrator or not$wineNote" {
-                if ($script:underWine) { Set-ItResult -Skipped -Because $script:wineSkip; return }
-                $record.FullyQualifiedErrorId | Should -Be 'FileAccessDenied,Mman.Commands.NewMemoryMapCommand'
-            }
+        It "Should refuse a shared writable map with FileAccessDenied$wineNote" {
+            if ($denialSkip) { Set-ItResult -Skipped -Because $denialSkip; return }
+            $sharedWrite.FullyQualifiedErrorId | Should -Be 'FileAccessDenied,Mman.Commands.NewMemoryMapCommand'
+        }
+        It "Should report PermissionDenied$wineNote" {
+            if ($denialSkip) { Set-ItResult -Skipped -Because $denialSkip; return }
+            $sharedWrite.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        }
+        It 'Should refuse to add Write to a read map with ProtectionDenied' {
+            if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+            $protect.FullyQualifiedErrorId | Should -Be 'ProtectionDenied,Mman.Commands.SetMemoryMapProtectionCommand'
+        }
+        It 'Should keep the read map readable' {
+            if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+            Test-ByteArrayEqual $readBack ([byte[]]$before[0..15]) | Should -BeTrue
+        }
+        It 'Should allow a private map to be written' {
+            if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+            $privateBack | Should -Be @(9, 9, 9)
+        }
+        It 'Should leave the file unchanged' {
+            if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+            Test-ByteArrayEqual $before $after | Should -BeTrue
         }
     }
 }
