@@ -1,0 +1,295 @@
+# Lock-MemoryMap, checked against the kernel: VmLck of /proc/self/status (what the process has
+# locked) and the "Locked:" lines of /proc/self/smaps for the map's own mapping. Under Wine the
+# Windows process is a Linux process and VirtualLock is mlock, so the same files answer there too;
+# on real Windows neither exists and those assertions are skipped with the reason.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestUtility.psm1"
+    Import-MmanModule
+    $script:page = [Mman.MemoryMap]::PageSize
+    $script:noProc = if ($null -eq (Get-LockedMemory)) { 'this system has no /proc/self/status to read VmLck from (real Windows, macOS)' }
+}
+
+Describe 'Lock-MemoryMap' -Tag CI {
+    Context 'When locking a whole file map' {
+        BeforeAll {
+            $file = New-TestFile -Path "$TestDrive/whole.bin" -Length 10000
+            $map = New-MemoryMap -Path $file
+            $expected = Get-LockedSpan $map -Offset 0 -Count 10000
+            $before = Get-LockedMemory
+            $output = Lock-MemoryMap $map
+            $after = Get-LockedMemory
+            $smaps = Get-MappingLockedMemory -Address $map.Address.ToInt64() -Length $map.Size
+            $lockedBytes = $map.LockedBytes
+            $firstByte = (Read-MemoryMap $map -Offset 0 -Count 1)[0]
+            Close-MemoryMap $map
+            $afterClose = Get-LockedMemory
+        }
+
+        It 'Should emit nothing without -PassThru' {
+            $output | Should -BeNullOrEmpty
+        }
+        It 'Should raise VmLck by the map rounded up to whole pages' -Skip:($null -ne $noProc) {
+            $after - $before | Should -Be $expected
+        }
+        It 'Should show the lock in the smaps Locked line of the mapping' -Skip:($null -ne $noProc) {
+            $smaps | Should -Be $expected
+        }
+        It 'Should report the locked pages in LockedBytes' {
+            $lockedBytes | Should -Be $expected
+        }
+        It 'Should leave the contents readable' {
+            $firstByte | Should -Be (Get-PatternByte 0)
+        }
+        It 'Should release the lock when the map is closed' -Skip:($null -ne $noProc) {
+            $afterClose | Should -Be $before
+        }
+    }
+
+    Context 'When locking a range with -Offset and -Count' {
+        BeforeAll {
+            $file = New-TestFile -Path "$TestDrive/range.bin" -Length (8 * $page)
+            # -Offset 3: the map starts 3 bytes into its first page, so the range's pages are counted
+            # from the mapping's start, not the map's.
+            $map = New-MemoryMap -Path $file -Offset 3
+            $offset = $page - 10
+            $expected = Get-LockedSpan $map -Offset $offset -Count 20
+            $before = Get-LockedMemory
+            $passThru = Lock-MemoryMap $map -Offset $offset -Count 20 -PassThru
+            $after = Get-LockedMemory
+            $smaps = Get-MappingLockedMemory -Address $map.Address.ToInt64() -Length $map.Size
+            $again = Lock-MemoryMap $map -Offset $offset -Count 20 -PassThru
+            $afterAgain = Get-LockedMemory
+            $listView = ($map | Format-List | Out-String)
+        }
+        AfterAll {
+            Close-MemoryMap $map
+        }
+
+        It 'Should lock the two pages the range touches' {
+            $expected | Should -Be (2 * $page)
+        }
+        It 'Should raise VmLck by those pages' -Skip:($null -ne $noProc) {
+            $after - $before | Should -Be $expected
+        }
+        It 'Should show them in smaps' -Skip:($null -ne $noProc) {
+            $smaps | Should -Be $expected
+        }
+        It 'Should emit the map with -PassThru' {
+            $passThru | Should -Be $map
+        }
+        It 'Should count them in LockedBytes' {
+            $passThru.LockedBytes | Should -Be $expected
+        }
+        It 'Should not count a page twice when it is locked again' -Skip:($null -ne $noProc) {
+            $afterAgain | Should -Be $after
+            $again.LockedBytes | Should -Be $expected
+        }
+        It 'Should show LockedBytes in the list view' {
+            $listView | Should -Match "LockedBytes\s*:\s*$expected"
+        }
+    }
+
+    Context 'When maps come through the pipeline' {
+        BeforeAll {
+            $first = New-MemoryMap -Size (2 * $page)
+            $second = New-MemoryMap -Size (3 * $page)
+            $before = Get-LockedMemory
+            $first, $second | Lock-MemoryMap
+            $after = Get-LockedMemory
+        }
+        AfterAll {
+            Close-MemoryMap $first, $second
+        }
+
+        It 'Should lock each map' {
+            $first.LockedBytes | Should -Be (2 * $page)
+            $second.LockedBytes | Should -Be (3 * $page)
+        }
+        It 'Should raise VmLck by both' -Skip:($null -ne $noProc) {
+            $after - $before | Should -Be (5 * $page)
+        }
+    }
+
+    Context 'When locking through a view' {
+        BeforeAll {
+            $parent = New-MemoryMap -Size (8 * $page)
+            $view = New-MemoryMap -InputObject $parent -Offset (2 * $page) -Size (3 * $page)
+            $before = Get-LockedMemory
+            Lock-MemoryMap $view
+            $parentLocked = $parent.LockedBytes
+            $viewLocked = $view.LockedBytes
+            $after = Get-LockedMemory
+            Close-MemoryMap $view
+            $afterViewClose = Get-LockedMemory
+            $parentAfterViewClose = $parent.LockedBytes
+        }
+        AfterAll {
+            Close-MemoryMap $parent
+        }
+
+        It 'Should report the pages in the view' {
+            $viewLocked | Should -Be (3 * $page)
+        }
+        It 'Should report them in the parent, whose memory they are' {
+            $parentLocked | Should -Be (3 * $page)
+        }
+        It 'Should raise VmLck by the view' -Skip:($null -ne $noProc) {
+            $after - $before | Should -Be (3 * $page)
+        }
+        It 'Should unlock them when the view is closed' -Skip:($null -ne $noProc) {
+            $afterViewClose | Should -Be $before
+        }
+        It 'Should report nothing locked in the parent after the view is closed' {
+            $parentAfterViewClose | Should -Be 0
+        }
+    }
+
+    Context 'When a view closes while its parent holds a lock on the same pages' {
+        BeforeAll {
+            $parent = New-MemoryMap -Size (4 * $page)
+            $view = New-MemoryMap -InputObject $parent -Offset 0 -Size (2 * $page)
+            $before = Get-LockedMemory
+            Lock-MemoryMap $parent -Count $page
+            Lock-MemoryMap $view
+            Close-MemoryMap $view
+            $after = Get-LockedMemory
+            $smaps = Get-MappingLockedMemory -Address $parent.Address.ToInt64() -Length $parent.Size
+            $parentLocked = $parent.LockedBytes
+            Close-MemoryMap $parent
+            $afterClose = Get-LockedMemory
+        }
+
+        It 'Should keep the page the parent locked' {
+            $parentLocked | Should -Be $page
+        }
+        It 'Should keep it locked for the kernel' -Skip:($null -ne $noProc) {
+            $after - $before | Should -Be $page
+            $smaps | Should -Be $page
+        }
+        It 'Should release it when the parent closes' -Skip:($null -ne $noProc) {
+            $afterClose | Should -Be $before
+        }
+    }
+
+    Context 'When -WhatIf is used' {
+        BeforeAll {
+            $map = New-MemoryMap -Size (4 * $page)
+            $before = Get-LockedMemory
+            $output = Lock-MemoryMap $map -WhatIf -PassThru
+            $after = Get-LockedMemory
+        }
+        AfterAll {
+            Close-MemoryMap $map
+        }
+
+        It 'Should lock nothing' {
+            $map.LockedBytes | Should -Be 0
+        }
+        It 'Should leave VmLck as it was' -Skip:($null -ne $noProc) {
+            $after | Should -Be $before
+        }
+        It 'Should emit nothing' {
+            $output | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'When the map or range is wrong' {
+        BeforeAll {
+            $closed = New-MemoryMap -Size 100
+            Close-MemoryMap $closed
+            $map = New-MemoryMap -Size 100
+        }
+        AfterAll {
+            Close-MemoryMap $map
+        }
+
+        It 'Should refuse a closed map with MapClosed' {
+            { Lock-MemoryMap $closed -ErrorAction Stop } | Should -Throw -ErrorId 'MapClosed,Mman.Commands.LockMemoryMapCommand'
+        }
+        It 'Should refuse a closed map under -WhatIf too' {
+            { Lock-MemoryMap $closed -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'MapClosed,Mman.Commands.LockMemoryMapCommand'
+        }
+        It 'Should refuse a range outside the map with RangeOutsideMap' {
+            $record = Get-ErrorRecord { Lock-MemoryMap $map -Offset 50 -Count 51 -ErrorAction Stop }
+            $record.FullyQualifiedErrorId | Should -Be 'RangeOutsideMap,Mman.Commands.LockMemoryMapCommand'
+            $record.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        }
+        It 'Should refuse a range outside the map under -WhatIf too' {
+            { Lock-MemoryMap $map -Offset 101 -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'RangeOutsideMap,Mman.Commands.LockMemoryMapCommand'
+        }
+        It 'Should refuse a negative offset with OffsetNegative' {
+            { Lock-MemoryMap $map -Offset -1 -ErrorAction Stop } | Should -Throw -ErrorId 'OffsetNegative,Mman.Commands.LockMemoryMapCommand'
+        }
+        It 'Should lock nothing after refusing' {
+            $map.LockedBytes | Should -Be 0
+        }
+        It 'Should accept an empty range at the end and lock nothing' {
+            Lock-MemoryMap $map -Offset 100 -ErrorAction Stop
+            $map.LockedBytes | Should -Be 0
+        }
+    }
+
+    Context 'When the lock passes RLIMIT_MEMLOCK (a child without CAP_IPC_LOCK, limit 64 KiB)' {
+        BeforeAll {
+            $skip = if (-not $IsLinux) { 'RLIMIT_MEMLOCK and CAP_IPC_LOCK are Linux''s (Windows has a working-set quota instead; see the Windows context)' }
+                elseif (-not (Get-Command prlimit -CommandType Application -ErrorAction Ignore)) { 'prlimit (util-linux) is not installed' }
+                elseif (-not (Get-Command setpriv -CommandType Application -ErrorAction Ignore)) { 'setpriv (util-linux) is not installed' }
+            if (-not $skip) {
+                $script = @'
+function VmLck { [long]((Get-Content /proc/self/status | Where-Object { $_ -like 'VmLck:*' }) -replace '\D', '') * 1024 }
+$map = New-MemoryMap -Size 1MB
+try { Lock-MemoryMap $map -WhatIf } catch { "WHATIF $($_.FullyQualifiedErrorId)" }
+try { Lock-MemoryMap $map } catch { "ID $($_.FullyQualifiedErrorId)"; "CATEGORY $($_.CategoryInfo.Category)"; "MESSAGE $($_.Exception.Message)"; "ADVICE $($_.ErrorDetails.RecommendedAction)" }
+"AFTERFAIL $(VmLck) $($map.LockedBytes)"
+Lock-MemoryMap $map -Count 16KB
+"WITHIN $(VmLck) $($map.LockedBytes)"
+$second = New-MemoryMap -Size 64KB
+try { Lock-MemoryMap $second } catch { "SECOND $($_.FullyQualifiedErrorId)"; "SECONDMESSAGE $($_.Exception.Message)" }
+"ALIVE"
+'@
+                $process = Start-ChildPwsh -Script $script -FileName prlimit `
+                    -PrefixArgument '--memlock=65536:65536', 'setpriv', '--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', '--'
+                $result = Wait-ChildPwsh -Process $process
+                $lines = $result.Output
+                function Get-Value([string] $Key) { ($lines | Where-Object { $_ -like "$Key *" } | Select-Object -First 1) -replace "^$Key ", '' }
+            }
+        }
+
+        It 'Should end the child normally' -Skip:($null -ne $skip) {
+            $result.Crashed | Should -BeFalse -Because $result.ErrorText
+            $lines | Should -Contain 'ALIVE'
+        }
+        It 'Should refuse 1 MiB with LockLimitExceeded' -Skip:($null -ne $skip) {
+            Get-Value 'ID' | Should -Be 'LockLimitExceeded,Mman.Commands.LockMemoryMapCommand'
+        }
+        It 'Should refuse it under -WhatIf too (foreseen from getrlimit and VmLck)' -Skip:($null -ne $skip) {
+            Get-Value 'WHATIF' | Should -Be 'LockLimitExceeded,Mman.Commands.LockMemoryMapCommand'
+        }
+        It 'Should be a ResourceUnavailable error' -Skip:($null -ne $skip) {
+            Get-Value 'CATEGORY' | Should -Be 'ResourceUnavailable'
+        }
+        It 'Should name the limit, its value and how to raise it' -Skip:($null -ne $skip) {
+            $message = Get-Value 'MESSAGE'
+            $message | Should -Match 'RLIMIT_MEMLOCK'
+            $message | Should -Match '65536 bytes'
+            $message | Should -Match 'ulimit -l'
+            $message | Should -Match 'limits\.conf'
+            $message | Should -Match 'LimitMEMLOCK'
+            $message | Should -Match 'CAP_IPC_LOCK'
+        }
+        It 'Should advise a smaller range' -Skip:($null -ne $skip) {
+            Get-Value 'ADVICE' | Should -Match '-Offset and -Count'
+        }
+        It 'Should lock nothing when refused' -Skip:($null -ne $skip) {
+            Get-Value 'AFTERFAIL' | Should -Be '0 0'
+        }
+        It 'Should lock a range within the limit' -Skip:($null -ne $skip) {
+            Get-Value 'WITHIN' | Should -Be "$(16KB) $(16KB)"
+        }
+        It 'Should count what is locked already against the limit' -Skip:($null -ne $skip) {
+            Get-Value 'SECOND' | Should -Be 'LockLimitExceeded,Mman.Commands.LockMemoryMapCommand'
+            Get-Value 'SECONDMESSAGE' | Should -Match '16384 bytes are locked already'
+        }
+    }
+}
