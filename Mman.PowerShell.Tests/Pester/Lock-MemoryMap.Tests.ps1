@@ -7,7 +7,10 @@ BeforeAll {
     Import-Module "$PSScriptRoot/TestUtility.psm1"
     Import-MmanModule
     $script:page = [Mman.MemoryMap]::PageSize
-    $script:noProc = if ($null -eq (Get-LockedMemory)) { 'this system has no /proc/self/status to read VmLck from (real Windows, macOS)' }
+    $script:noProc = if ($null -eq (Get-ProcStatusPath)) { 'this system has no /proc/<pid>/status to read VmLck from (real Windows, macOS)' }
+    $script:limitSkip = if (-not $IsLinux) { 'RLIMIT_MEMLOCK and CAP_IPC_LOCK are Linux''s; Windows has the working-set quota instead (see its context)' }
+        elseif (-not (Get-Command prlimit -CommandType Application -ErrorAction Ignore)) { 'prlimit (util-linux) is not installed' }
+        elseif (-not (Get-Command setpriv -CommandType Application -ErrorAction Ignore)) { 'setpriv (util-linux) is not installed' }
 }
 
 Describe 'Lock-MemoryMap' -Tag CI {
@@ -29,10 +32,12 @@ Describe 'Lock-MemoryMap' -Tag CI {
         It 'Should emit nothing without -PassThru' {
             $output | Should -BeNullOrEmpty
         }
-        It 'Should raise VmLck by the map rounded up to whole pages' -Skip:($null -ne $noProc) {
+        It 'Should raise VmLck by the map rounded up to whole pages' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $after - $before | Should -Be $expected
         }
-        It 'Should show the lock in the smaps Locked line of the mapping' -Skip:($null -ne $noProc) {
+        It 'Should show the lock in the smaps Locked line of the mapping' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $smaps | Should -Be $expected
         }
         It 'Should report the locked pages in LockedBytes' {
@@ -41,7 +46,8 @@ Describe 'Lock-MemoryMap' -Tag CI {
         It 'Should leave the contents readable' {
             $firstByte | Should -Be (Get-PatternByte 0)
         }
-        It 'Should release the lock when the map is closed' -Skip:($null -ne $noProc) {
+        It 'Should release the lock when the map is closed' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $afterClose | Should -Be $before
         }
     }
@@ -69,10 +75,12 @@ Describe 'Lock-MemoryMap' -Tag CI {
         It 'Should lock the two pages the range touches' {
             $expected | Should -Be (2 * $page)
         }
-        It 'Should raise VmLck by those pages' -Skip:($null -ne $noProc) {
+        It 'Should raise VmLck by those pages' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $after - $before | Should -Be $expected
         }
-        It 'Should show them in smaps' -Skip:($null -ne $noProc) {
+        It 'Should show them in smaps' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $smaps | Should -Be $expected
         }
         It 'Should emit the map with -PassThru' {
@@ -81,7 +89,8 @@ Describe 'Lock-MemoryMap' -Tag CI {
         It 'Should count them in LockedBytes' {
             $passThru.LockedBytes | Should -Be $expected
         }
-        It 'Should not count a page twice when it is locked again' -Skip:($null -ne $noProc) {
+        It 'Should not count a page twice when it is locked again' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $afterAgain | Should -Be $after
             $again.LockedBytes | Should -Be $expected
         }
@@ -106,7 +115,8 @@ Describe 'Lock-MemoryMap' -Tag CI {
             $first.LockedBytes | Should -Be (2 * $page)
             $second.LockedBytes | Should -Be (3 * $page)
         }
-        It 'Should raise VmLck by both' -Skip:($null -ne $noProc) {
+        It 'Should raise VmLck by both' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $after - $before | Should -Be (5 * $page)
         }
     }
@@ -134,10 +144,12 @@ Describe 'Lock-MemoryMap' -Tag CI {
         It 'Should report them in the parent, whose memory they are' {
             $parentLocked | Should -Be (3 * $page)
         }
-        It 'Should raise VmLck by the view' -Skip:($null -ne $noProc) {
+        It 'Should raise VmLck by the view' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $after - $before | Should -Be (3 * $page)
         }
-        It 'Should unlock them when the view is closed' -Skip:($null -ne $noProc) {
+        It 'Should unlock them when the view is closed' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $afterViewClose | Should -Be $before
         }
         It 'Should report nothing locked in the parent after the view is closed' {
@@ -163,11 +175,13 @@ Describe 'Lock-MemoryMap' -Tag CI {
         It 'Should keep the page the parent locked' {
             $parentLocked | Should -Be $page
         }
-        It 'Should keep it locked for the kernel' -Skip:($null -ne $noProc) {
+        It 'Should keep it locked for the kernel' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $after - $before | Should -Be $page
             $smaps | Should -Be $page
         }
-        It 'Should release it when the parent closes' -Skip:($null -ne $noProc) {
+        It 'Should release it when the parent closes' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $afterClose | Should -Be $before
         }
     }
@@ -186,7 +200,8 @@ Describe 'Lock-MemoryMap' -Tag CI {
         It 'Should lock nothing' {
             $map.LockedBytes | Should -Be 0
         }
-        It 'Should leave VmLck as it was' -Skip:($null -ne $noProc) {
+        It 'Should leave VmLck as it was' {
+            if ($noProc) { Set-ItResult -Skipped -Because $noProc; return }
             $after | Should -Be $before
         }
         It 'Should emit nothing' {
@@ -230,12 +245,59 @@ Describe 'Lock-MemoryMap' -Tag CI {
         }
     }
 
+    Context 'When locking on Windows, which locks within the minimum working set' {
+        BeforeAll {
+            $windowsSkip = if (-not $IsWindows) { 'the working-set quota is Windows''s; Linux and macOS have RLIMIT_MEMLOCK (see its context)' }
+            if (-not $windowsSkip) {
+                # The working set as the system reports it, read without Mman.
+                Add-Type -Namespace MmanTest -Name WorkingSet -MemberDefinition @'
+[DllImport("kernel32.dll", SetLastError = true)]
+public static extern bool GetProcessWorkingSetSizeEx(IntPtr process, out UIntPtr minimum, out UIntPtr maximum, out uint flags);
+[DllImport("kernel32.dll")]
+public static extern IntPtr GetCurrentProcess();
+'@
+                function script:Get-MinimumWorkingSet {
+                    $minimum = [UIntPtr]::Zero; $maximum = [UIntPtr]::Zero; $flags = [uint32]0
+                    $null = [MmanTest.WorkingSet]::GetProcessWorkingSetSizeEx([MmanTest.WorkingSet]::GetCurrentProcess(), [ref]$minimum, [ref]$maximum, [ref]$flags)
+                    return [long][uint64]$minimum
+                }
+                $map = New-MemoryMap -Size (256 * $page)
+                $minimumBefore = Get-MinimumWorkingSet
+                $lockError = Get-ErrorRecord { Lock-MemoryMap $map -ErrorAction Stop }
+                $minimumLocked = Get-MinimumWorkingSet
+                $lockedBytes = $map.LockedBytes
+                Unlock-MemoryMap $map
+                $minimumAfter = Get-MinimumWorkingSet
+                Lock-MemoryMap $map -Count $page
+                Close-MemoryMap $map
+                $minimumAfterClose = Get-MinimumWorkingSet
+                $wine = Test-WineHost
+            }
+        }
+
+        It 'Should lock 1 MiB (with 4 KiB pages) without error' {
+            if ($windowsSkip) { Set-ItResult -Skipped -Because $windowsSkip; return }
+            $lockError | Should -BeNullOrEmpty
+            $lockedBytes | Should -Be (256 * $page)
+        }
+        It 'Should raise the minimum working set by the locked bytes' {
+            if ($windowsSkip) { Set-ItResult -Skipped -Because $windowsSkip; return }
+            if ($wine -and $minimumLocked -eq $minimumBefore) { Set-ItResult -Skipped -Because "Wine reports a fixed minimum working set ($minimumBefore bytes) whatever SetProcessWorkingSetSizeEx sets, and enforces no quota; real Windows does"; return }
+            $minimumLocked - $minimumBefore | Should -BeGreaterOrEqual (256 * $page)
+        }
+        It 'Should put the minimum back once nothing is locked' {
+            if ($windowsSkip) { Set-ItResult -Skipped -Because $windowsSkip; return }
+            $minimumAfter | Should -Be $minimumBefore
+        }
+        It 'Should put the minimum back when the last locked map is closed' {
+            if ($windowsSkip) { Set-ItResult -Skipped -Because $windowsSkip; return }
+            $minimumAfterClose | Should -Be $minimumBefore
+        }
+    }
+
     Context 'When the lock passes RLIMIT_MEMLOCK (a child without CAP_IPC_LOCK, limit 64 KiB)' {
         BeforeAll {
-            $skip = if (-not $IsLinux) { 'RLIMIT_MEMLOCK and CAP_IPC_LOCK are Linux''s (Windows has a working-set quota instead; see the Windows context)' }
-                elseif (-not (Get-Command prlimit -CommandType Application -ErrorAction Ignore)) { 'prlimit (util-linux) is not installed' }
-                elseif (-not (Get-Command setpriv -CommandType Application -ErrorAction Ignore)) { 'setpriv (util-linux) is not installed' }
-            if (-not $skip) {
+            if (-not $limitSkip) {
                 $script = @'
 function VmLck { [long]((Get-Content /proc/self/status | Where-Object { $_ -like 'VmLck:*' }) -replace '\D', '') * 1024 }
 $map = New-MemoryMap -Size 1MB
@@ -252,24 +314,30 @@ try { Lock-MemoryMap $second } catch { "SECOND $($_.FullyQualifiedErrorId)"; "SE
                     -PrefixArgument '--memlock=65536:65536', 'setpriv', '--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', '--'
                 $result = Wait-ChildPwsh -Process $process
                 $lines = $result.Output
-                function Get-Value([string] $Key) { ($lines | Where-Object { $_ -like "$Key *" } | Select-Object -First 1) -replace "^$Key ", '' }
+                function script:Get-Value([string] $Key) { ($lines | Where-Object { $_ -like "$Key *" } | Select-Object -First 1) -replace "^$Key ", '' }
             }
         }
 
-        It 'Should end the child normally' -Skip:($null -ne $skip) {
+        It 'Should end the child normally' {
+
+            if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
             $result.Crashed | Should -BeFalse -Because $result.ErrorText
             $lines | Should -Contain 'ALIVE'
         }
-        It 'Should refuse 1 MiB with LockLimitExceeded' -Skip:($null -ne $skip) {
+        It 'Should refuse 1 MiB with LockLimitExceeded' {
+            if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
             Get-Value 'ID' | Should -Be 'LockLimitExceeded,Mman.Commands.LockMemoryMapCommand'
         }
-        It 'Should refuse it under -WhatIf too (foreseen from getrlimit and VmLck)' -Skip:($null -ne $skip) {
+        It 'Should refuse it under -WhatIf too (foreseen from getrlimit and VmLck)' {
+            if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
             Get-Value 'WHATIF' | Should -Be 'LockLimitExceeded,Mman.Commands.LockMemoryMapCommand'
         }
-        It 'Should be a ResourceUnavailable error' -Skip:($null -ne $skip) {
+        It 'Should be a ResourceUnavailable error' {
+            if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
             Get-Value 'CATEGORY' | Should -Be 'ResourceUnavailable'
         }
-        It 'Should name the limit, its value and how to raise it' -Skip:($null -ne $skip) {
+        It 'Should name the limit, its value and how to raise it' {
+            if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
             $message = Get-Value 'MESSAGE'
             $message | Should -Match 'RLIMIT_MEMLOCK'
             $message | Should -Match '65536 bytes'
@@ -278,16 +346,20 @@ try { Lock-MemoryMap $second } catch { "SECOND $($_.FullyQualifiedErrorId)"; "SE
             $message | Should -Match 'LimitMEMLOCK'
             $message | Should -Match 'CAP_IPC_LOCK'
         }
-        It 'Should advise a smaller range' -Skip:($null -ne $skip) {
+        It 'Should advise a smaller range' {
+            if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
             Get-Value 'ADVICE' | Should -Match '-Offset and -Count'
         }
-        It 'Should lock nothing when refused' -Skip:($null -ne $skip) {
+        It 'Should lock nothing when refused' {
+            if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
             Get-Value 'AFTERFAIL' | Should -Be '0 0'
         }
-        It 'Should lock a range within the limit' -Skip:($null -ne $skip) {
+        It 'Should lock a range within the limit' {
+            if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
             Get-Value 'WITHIN' | Should -Be "$(16KB) $(16KB)"
         }
-        It 'Should count what is locked already against the limit' -Skip:($null -ne $skip) {
+        It 'Should count what is locked already against the limit' {
+            if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
             Get-Value 'SECOND' | Should -Be 'LockLimitExceeded,Mman.Commands.LockMemoryMapCommand'
             Get-Value 'SECONDMESSAGE' | Should -Match '16384 bytes are locked already'
         }

@@ -386,15 +386,42 @@ function Test-WineHost {
     return [Runtime.InteropServices.NativeLibrary]::TryGetExport([Runtime.InteropServices.NativeLibrary]::Load('ntdll.dll'), 'wine_get_version', [ref]$address)
 }
 
+# Found once per session by Get-ProcStatusPath under Wine.
+$script:wineStatusPath = $null
+
 function Get-ProcStatusPath {
     <#
     .SYNOPSIS
-        Where this process's /proc/self/status is: on Linux itself, and under Wine (whose Windows
-        processes are Linux processes) the same file through drive Z:. Null on real Windows and macOS.
+        Where this process's /proc/<pid>/status is: on Linux /proc/self/status. Under Wine the
+        Windows process is a Linux process too, but /proc/self there is the wineserver's (it opens
+        files for its clients): the process is found as the one that maps a file made for the
+        purpose, and its /proc/<pid>/status is read through drive Z:. Null on real Windows and macOS.
     #>
     if ($IsLinux) { return '/proc/self/status' }
-    if ((Test-WineHost) -and (Test-Path -LiteralPath 'Z:\proc\self\status')) { return 'Z:\proc\self\status' }
-    return $null
+    if (-not (Test-WineHost) -or -not (Test-Path -LiteralPath 'Z:\proc\self\status')) { return $null }
+    if ($script:wineStatusPath) { return $script:wineStatusPath }
+    $marker = Join-Path ([IO.Path]::GetTempPath()) ('mman-pid-' + [guid]::NewGuid().ToString('N') + '.bin')
+    [IO.File]::WriteAllBytes($marker, [byte[]]::new(4096))
+    $mapped = [IO.MemoryMappedFiles.MemoryMappedFile]::CreateFromFile($marker, [IO.FileMode]::Open)
+    $view = $mapped.CreateViewAccessor()
+    try {
+        $name = [IO.Path]::GetFileName($marker)
+        foreach ($process in Get-ChildItem -LiteralPath 'Z:\proc' -Directory -ErrorAction Ignore) {
+            if ($process.Name -notmatch '^\d+$') { continue }
+            $maps = Join-Path $process.FullName 'maps'
+            try { $text = [IO.File]::ReadAllText($maps) } catch { continue }
+            if ($text.Contains($name)) {
+                $script:wineStatusPath = Join-Path $process.FullName 'status'
+                break
+            }
+        }
+    }
+    finally {
+        $view.Dispose()
+        $mapped.Dispose()
+        Remove-Item -LiteralPath $marker -ErrorAction Ignore
+    }
+    return $script:wineStatusPath
 }
 
 function Get-LockedMemory {

@@ -156,13 +156,11 @@ namespace Mman
 
                 PageSpan(offset, count, out long firstPage, out long endPage);
                 var holders = new List<int>();
-                LockedPages others = LockedPages.Empty;
                 foreach (KeyValuePair<MemoryMap, LockedPages> held in _region.Locks)
                 {
                     if (!IsThisOrViewOfThis(held.Key) && !held.Value.Within(firstPage, endPage).IsEmpty)
                     {
                         holders.Add(held.Key.Id);
-                        others = others.Union(held.Value.Within(firstPage, endPage));
                     }
                 }
 
@@ -171,7 +169,6 @@ namespace Mman
                     return null;
                 }
 
-                long pages = others.Count;
                 holders.Sort();
                 var names = new List<string>();
                 foreach (int id in holders)
@@ -181,8 +178,8 @@ namespace Mman
 
                 return string.Format(
                     CultureInfo.InvariantCulture,
-                    "{0} bytes ({1} pages) of map {2} stay locked: map {3} locked them too, and a page stays locked while any open map that locked it does. Unlock or close map {3} to release them.",
-                    pages * NativeMapper.Current.PageSize, pages, Id, string.Join(", ", names));
+                    "Pages of map {0} in this range stay locked: {1} {2} locked them too, and a page stays locked while an open map that locked it does. Unlock or close {1} {2} to release them.",
+                    Id, names.Count == 1 ? "map" : "maps", string.Join(", ", names));
             }
             finally
             {
