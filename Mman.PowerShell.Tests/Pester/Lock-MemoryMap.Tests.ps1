@@ -308,6 +308,12 @@ Lock-MemoryMap $map -Count 16KB
 "WITHIN $(VmLck) $($map.LockedBytes)"
 $second = New-MemoryMap -Size 64KB
 try { Lock-MemoryMap $second } catch { "SECOND $($_.FullyQualifiedErrorId)"; "SECONDMESSAGE $($_.Exception.Message)" }
+# The call itself past the limit, without the check before it (through the internal mapper, as
+# Lock-MemoryMap would if the limit could not be foreseen): mlock's own errno becomes the same error.
+$mapper = [Mman.MemoryMap].Assembly.GetType('Mman.NativeMapper').GetProperty('Current', [Reflection.BindingFlags]'NonPublic, Static').GetValue($null)
+$third = New-MemoryMap -Size 1MB
+try { $mapper.GetType().GetMethod('LockPages', [Reflection.BindingFlags]'NonPublic, Instance').Invoke($mapper, @($third.Address, [long]1MB, [long]1MB)); "DIRECT none" }
+catch { $inner = $_.Exception.InnerException; "DIRECT $($inner.Error) $($inner.NativeErrorName)"; "DIRECTMESSAGE $($inner.Message)" }
 "ALIVE"
 '@
                 $process = Start-ChildPwsh -Script $script -FileName prlimit `
@@ -357,6 +363,11 @@ try { Lock-MemoryMap $second } catch { "SECOND $($_.FullyQualifiedErrorId)"; "SE
         It 'Should lock a range within the limit' {
             if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
             Get-Value 'WITHIN' | Should -Be "$(16KB) $(16KB)"
+        }
+        It 'Should turn mlock''s own ENOMEM past the limit into LockLimitExceeded' {
+            if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
+            Get-Value 'DIRECT' | Should -Be 'LockLimitExceeded ENOMEM'
+            Get-Value 'DIRECTMESSAGE' | Should -Match 'RLIMIT_MEMLOCK.*65536 bytes.*mlock failed with ENOMEM|mlock failed with ENOMEM.*65536 bytes'
         }
         It 'Should count what is locked already against the limit' {
             if ($limitSkip) { Set-ItResult -Skipped -Because $limitSkip; return }
