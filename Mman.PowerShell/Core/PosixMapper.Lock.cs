@@ -107,7 +107,7 @@ namespace Mman
         private string LimitText(ulong value) =>
             value == LockValues.RLIM_INFINITY ? "unlimited" : value.ToString(CultureInfo.InvariantCulture) + " bytes";
 
-        private bool TryGetMemlockLimit(out ulong soft, out ulong hard)
+        internal bool TryGetMemlockLimit(out ulong soft, out ulong hard)
         {
             if (Interop.Libc.getrlimit(LockValues.RLIMIT_MEMLOCK, out Interop.Libc.rlimit limit) != 0)
             {
