@@ -316,8 +316,12 @@ try { $mapper.GetType().GetMethod('LockPages', [Reflection.BindingFlags]'NonPubl
 catch { $inner = $_.Exception.InnerException; "DIRECT $($inner.Error) $($inner.NativeErrorName)"; "DIRECTMESSAGE $($inner.Message)" }
 "ALIVE"
 '@
+                # Root holds CAP_IPC_LOCK, which the limit does not bind: setpriv drops it from the child
+                # (from the bounding set too, or exec would give it back). Other users have no such
+                # capability, and may not change the bounding set.
+                $dropCapability = if ((& id -u) -eq '0') { @('setpriv', '--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', '--') } else { @() }
                 $process = Start-ChildPwsh -Script $script -FileName prlimit `
-                    -PrefixArgument '--memlock=65536:65536', 'setpriv', '--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock', '--'
+                    -PrefixArgument (@('--memlock=65536:65536') + $dropCapability)
                 $result = Wait-ChildPwsh -Process $process
                 $lines = $result.Output
                 function script:Get-Value([string] $Key) { ($lines | Where-Object { $_ -like "$Key *" } | Select-Object -First 1) -replace "^$Key ", '' }
