@@ -28,19 +28,15 @@ namespace Mman
         {
             lock (s_workingSetLock)
             {
-                bool wasRaised = s_raised;
                 if (newBytes > 0)
                 {
-                    RaiseWorkingSet(s_lockedBytes + newBytes);
+                    FitWorkingSet(s_lockedBytes + newBytes);
                 }
 
                 if (!VirtualLock(address, (UIntPtr)(ulong)length))
                 {
                     int code = Marshal.GetLastWin32Error();
-                    if (!wasRaised && s_lockedBytes == 0)
-                    {
-                        RestoreWorkingSet();
-                    }
+                    SettleWorkingSet();
 
                     throw code == ERROR_WORKING_SET_QUOTA || code == ERROR_NO_SYSTEM_RESOURCES
                         ? LockLimitExceeded(newBytes, "VirtualLock", code)
@@ -63,10 +59,7 @@ namespace Mman
                 }
 
                 s_lockedBytes = Math.Max(0, s_lockedBytes - length);
-                if (s_lockedBytes == 0)
-                {
-                    RestoreWorkingSet();
-                }
+                SettleWorkingSet();
             }
         }
 
@@ -75,7 +68,7 @@ namespace Mman
         /// the maximum at least that much above it as it was, so the pages to lock fit. Under
         /// <see cref="s_workingSetLock"/>.
         /// </summary>
-        private void RaiseWorkingSet(long lockedBytes)
+        private void FitWorkingSet(long lockedBytes)
         {
             IntPtr process = GetCurrentProcess();
             if (!s_raised)
@@ -102,6 +95,28 @@ namespace Mman
             s_raised = true;
         }
 
+        /// <summary>
+        /// Makes the working set fit what is locked now: as it was before Mman raised it when nothing
+        /// is, otherwise raised by only what is. Never throws: a minimum higher than needed is harmless.
+        /// Under <see cref="s_workingSetLock"/>.
+        /// </summary>
+        private void SettleWorkingSet()
+        {
+            if (s_lockedBytes == 0)
+            {
+                RestoreWorkingSet();
+                return;
+            }
+
+            try
+            {
+                FitWorkingSet(s_lockedBytes);
+            }
+            catch (MemoryMapException)
+            {
+            }
+        }
+
         /// <summary>Puts the working-set limits back as they were before Mman raised them; never throws.</summary>
         private static void RestoreWorkingSet()
         {
@@ -109,18 +124,6 @@ namespace Mman
             {
                 SetProcessWorkingSetSizeEx(GetCurrentProcess(), (UIntPtr)s_originalMinimum, (UIntPtr)s_originalMaximum, s_originalFlags);
                 s_raised = false;
-            }
-        }
-
-        /// <summary>The bytes Mman has locked in this process, and whether it has raised the working set (for tests).</summary>
-        internal static long LockedBytesOfProcess
-        {
-            get
-            {
-                lock (s_workingSetLock)
-                {
-                    return s_lockedBytes;
-                }
             }
         }
 
