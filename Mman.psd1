@@ -23,6 +23,8 @@
         'Get-MemoryMap'
         'Find-MemoryMap'
         'Remove-MemoryMap'
+        'Lock-MemoryMap'
+        'Unlock-MemoryMap'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

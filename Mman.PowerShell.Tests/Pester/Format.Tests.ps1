@@ -167,6 +167,9 @@ Describe 'The views of Mman.Format.ps1xml' -Tag CI {
             $value['Parent'] | Should -Be "$($file.Id)"
             $value['ParentOffset'] | Should -Be '4096'
         }
+        It 'Should show LockedBytes, 0 when nothing is locked' {
+            $value['LockedBytes'] | Should -Be '0'
+        }
         It 'Should show the file name' {
             # A list breaks a long value into lines, indented under the first.
             (($list | ForEach-Object Trim) -join '') | Should -Match 'listed\.bin'

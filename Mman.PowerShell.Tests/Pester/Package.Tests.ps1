@@ -240,10 +240,10 @@ Close-MemoryMap `$again, `$named
         It 'Should run the cmdlets of the installed net8.0 build' {
             $smoke.Assembly | Should -BeExactly (Join-Path $moduleBase 'net8.0/Mman.PowerShell.dll')
         }
-        It 'Should export the nine cmdlets' {
+        It 'Should export the eleven cmdlets' {
             $smoke.Cmdlets | Should -Be @(
-                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
-                'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Write-MemoryMap')
+                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
+                'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap')
         }
         It 'Should have written through a file map to the file' {
             $bytes = [IO.File]::ReadAllBytes($file)

@@ -386,7 +386,96 @@ function Test-WineHost {
     return [Runtime.InteropServices.NativeLibrary]::TryGetExport([Runtime.InteropServices.NativeLibrary]::Load('ntdll.dll'), 'wine_get_version', [ref]$address)
 }
 
+# Found once per session by Get-ProcStatusPath under Wine.
+$script:wineStatusPath = $null
+
+function Get-ProcStatusPath {
+    <#
+    .SYNOPSIS
+        Where this process's /proc/<pid>/status is: on Linux /proc/self/status. Under Wine the
+        Windows process is a Linux process too, but /proc/self there is the wineserver's (it opens
+        files for its clients): the process is found as the one that maps a file made for the
+        purpose, and its /proc/<pid>/status is read through drive Z:. Null on real Windows and macOS.
+    #>
+    if ($IsLinux) { return '/proc/self/status' }
+    if (-not (Test-WineHost) -or -not (Test-Path -LiteralPath 'Z:\proc\self\status')) { return $null }
+    if ($script:wineStatusPath) { return $script:wineStatusPath }
+    $marker = Join-Path ([IO.Path]::GetTempPath()) ('mman-pid-' + [guid]::NewGuid().ToString('N') + '.bin')
+    [IO.File]::WriteAllBytes($marker, [byte[]]::new(4096))
+    $mapped = [IO.MemoryMappedFiles.MemoryMappedFile]::CreateFromFile($marker, [IO.FileMode]::Open)
+    $view = $mapped.CreateViewAccessor()
+    try {
+        $name = [IO.Path]::GetFileName($marker)
+        foreach ($process in Get-ChildItem -LiteralPath 'Z:\proc' -Directory -ErrorAction Ignore) {
+            if ($process.Name -notmatch '^\d+$') { continue }
+            $maps = Join-Path $process.FullName 'maps'
+            try { $text = [IO.File]::ReadAllText($maps) } catch { continue }
+            if ($text.Contains($name)) {
+                $script:wineStatusPath = Join-Path $process.FullName 'status'
+                break
+            }
+        }
+    }
+    finally {
+        $view.Dispose()
+        $mapped.Dispose()
+        Remove-Item -LiteralPath $marker -ErrorAction Ignore
+    }
+    return $script:wineStatusPath
+}
+
+function Get-LockedMemory {
+    <#
+    .SYNOPSIS
+        The bytes this process has locked in memory as the kernel counts them: VmLck of
+        /proc/self/status (Linux, and Wine on Linux). Null where there is no such file.
+    #>
+    $path = Get-ProcStatusPath
+    if (-not $path) { return $null }
+    $line = [IO.File]::ReadAllLines($path) | Where-Object { $_ -like 'VmLck:*' }
+    return [long]($line -replace '[^0-9]', '') * 1024
+}
+
+function Get-MappingLockedMemory {
+    <#
+    .SYNOPSIS
+        The locked bytes of the mappings between Address and Address + Length as /proc/self/smaps
+        reports them (its "Locked:" lines; locking part of a mapping splits it, so several count):
+        a check independent of VmLck. Null where there is no such file.
+    #>
+    param([Parameter(Mandatory)] [long] $Address, [Parameter(Mandatory)] [long] $Length)
+    $status = Get-ProcStatusPath
+    if (-not $status) { return $null }
+    $inside = $false
+    $total = [long]0
+    foreach ($line in [IO.File]::ReadAllLines(($status -replace 'status$', 'smaps'))) {
+        if ($line -match '^([0-9a-f]+)-([0-9a-f]+) ') {
+            $start = [Convert]::ToInt64($Matches[1], 16)
+            $end = [Convert]::ToInt64($Matches[2], 16)
+            $inside = $start -lt ($Address + $Length) -and $end -gt $Address
+        }
+        elseif ($inside -and $line -match '^Locked:\s+(\d+) kB') {
+            $total += [long]$Matches[1] * 1024
+        }
+    }
+    return $total
+}
+
+function Get-LockedSpan {
+    <#
+    .SYNOPSIS
+        The bytes Lock-MemoryMap locks for Count bytes at Offset of Map: the whole pages under them,
+        counted from the page-aligned start of the mapping.
+    #>
+    param([Parameter(Mandatory)] $Map, [long] $Offset, [long] $Count)
+    $page = [Mman.MemoryMap]::PageSize
+    $first = $Map.Address.ToInt64() + $Offset
+    $firstPage = [Math]::Floor($first / $page)
+    $endPage = [Math]::Ceiling(($first + $Count) / $page)
+    return [long](($endPage - $firstPage) * $page)
+}
+
 Export-ModuleMember -Function Get-MmanModulePath, Import-MmanModule, Get-PwshCommand, Invoke-ChildPwsh,
     Get-PatternByte, New-TestFile, Get-FileByte, Get-ErrorRecord,
     Start-ChildPwsh, Wait-ChildLine, Wait-ChildPwsh, Invoke-ChildPwshResult, New-NobodyStage, Get-CasePrelude, ConvertFrom-CaseLine, Get-FileBytes, Test-ByteArrayEqual,
-    Set-SparseFile, Test-WineHost
+    Set-SparseFile, Test-WineHost, Get-ProcStatusPath, Get-LockedMemory, Get-MappingLockedMemory, Get-LockedSpan

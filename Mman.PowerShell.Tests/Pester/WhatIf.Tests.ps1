@@ -58,6 +58,12 @@ Describe 'ShouldProcess cmdlets check first' -Tag CI {
         @{ Cmdlet = 'Sync-MemoryMap'; Kind = 'an offset past the end of the map'; Run = { param($c) Sync-MemoryMap $readOnly -Offset 100 -Count 1 @c } }
         @{ Cmdlet = 'Sync-MemoryMap'; Kind = 'a count past the end of the map'; Run = { param($c) Sync-MemoryMap $readOnly -Offset 10 -Count 60 @c } }
         @{ Cmdlet = 'Sync-MemoryMap'; Kind = 'a negative count'; Run = { param($c) Sync-MemoryMap $readOnly -Count -1 @c } }
+        @{ Cmdlet = 'Lock-MemoryMap'; Kind = 'a closed map'; Run = { param($c) Lock-MemoryMap $closed @c } }
+        @{ Cmdlet = 'Lock-MemoryMap'; Kind = 'a count past the end of the map'; Run = { param($c) Lock-MemoryMap $readOnly -Offset 10 -Count 60 @c } }
+        @{ Cmdlet = 'Lock-MemoryMap'; Kind = 'a negative offset'; Run = { param($c) Lock-MemoryMap $anonymous -Offset -1 @c } }
+        @{ Cmdlet = 'Unlock-MemoryMap'; Kind = 'a closed map'; Run = { param($c) Unlock-MemoryMap $closed @c } }
+        @{ Cmdlet = 'Unlock-MemoryMap'; Kind = 'an offset past the end of the map'; Run = { param($c) Unlock-MemoryMap $readOnly -Offset 100 -Count 1 @c } }
+        @{ Cmdlet = 'Unlock-MemoryMap'; Kind = 'a negative count'; Run = { param($c) Unlock-MemoryMap $anonymous -Count -1 @c } }
         @{ Cmdlet = 'Remove-MemoryMap'; Kind = 'missing named memory'; Run = { param($c) Remove-MemoryMap -Name $missingName @c } }
         @{ Cmdlet = 'Remove-MemoryMap'; Kind = 'a name that is not valid'; Run = { param($c) Remove-MemoryMap -Name 'a/b' @c } }
         @{ Cmdlet = 'Close-MemoryMap'; Kind = 'an Id no map has'; Run = { param($c) Close-MemoryMap -Id ([int]::MaxValue) @c } }

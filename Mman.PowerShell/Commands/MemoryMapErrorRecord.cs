@@ -155,6 +155,8 @@ namespace Mman.Commands
                     return "Write with Read,Write, then switch to Read,Execute with Set-MemoryMapProtection; or pass -AllowWriteExecute if both at once are really needed.";
                 case MemoryMapError.ProtectionDenied when data[MemoryMapErrorData.BackingReadOnly] is true:
                     return "Create the map with -Protection Read,Write to write to it, or with -Sharing Private for writes that stay in memory.";
+                case MemoryMapError.LockLimitExceeded:
+                    return "Lock a smaller range with -Offset and -Count, or release other locks with Unlock-MemoryMap or Close-MemoryMap.";
                 case MemoryMapError.FileEmpty:
                     return "Write to the file first, or map anonymous memory with -Size.";
                 case MemoryMapError.FileNotMappable:

@@ -60,6 +60,15 @@ namespace Mman
         /// <summary>How bytes move in and out of the mapping, chosen once from <see cref="BackingCanShrink"/>.</summary>
         internal MappedMemoryCopier Copier { get; }
 
+        /// <summary>
+        /// The pages each map over this mapping has locked in memory (Lock-MemoryMap); a map that has
+        /// none is not in it. Kept per map because the system does not count locks (one munlock undoes
+        /// any number of mlock calls), so only this knows whether another map still wants a page
+        /// locked. Read under the shared lock, changed under the exclusive one.
+        /// </summary>
+        internal readonly System.Collections.Generic.Dictionary<MemoryMap, LockedPages> Locks =
+            new System.Collections.Generic.Dictionary<MemoryMap, LockedPages>();
+
         /// <summary>Set once, under the exclusive lock, when the mapping is unmapped.</summary>
         internal volatile bool Closed;
     }

@@ -440,6 +440,7 @@ namespace Mman
                 }
 
                 CloseWithViews(closed);
+                ReleaseLocksOfClosed();
                 if (Parent == null)
                 {
                     _region.Closed = true;
