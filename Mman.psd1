@@ -23,6 +23,10 @@
         'Get-MemoryMap'
         'Find-MemoryMap'
         'Remove-MemoryMap'
+        'Request-MemoryMapResidency'
+        'Clear-MemoryMapResidency'
+        'Clear-MemoryMap'
+        'Set-MemoryMapAccessHint'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -129,6 +129,7 @@ namespace Mman.Commands
                 case MemoryMapError.MapClosed:
                 case MemoryMapError.NativeError:
                 case MemoryMapError.DiscardNotPrivate:
+                case MemoryMapError.NoCacheToEvict:
                     return ErrorCategory.InvalidOperation;
                 default:
                     // Argument errors of the core, and the cmdlets' own path and value errors.

@@ -156,5 +156,14 @@ namespace Mman
 
         /// <summary>Discarding contents was asked of a map whose memory is shared: it would destroy other processes' or the file's data.</summary>
         DiscardNotPrivate,
+
+        /// <summary>
+        /// Evicting was asked of a map whose pages are not a cache of a file (anonymous memory, named
+        /// shared memory, a Private file map): they cannot go without losing data.
+        /// </summary>
+        NoCacheToEvict,
+
+        /// <summary>Discarding works on whole pages, and the range starts or ends inside a page that holds bytes outside it.</summary>
+        RangeNotPageAligned,
     }
 }
