@@ -207,6 +207,29 @@ namespace Mman.Tests.Core
         }
 
         [Fact]
+        public void AdviceConstants_EqualWhatPythonReadFromThisSystemsHeaders()
+        {
+            Assert.SkipUnless(OperatingSystem.IsLinux(), "The Linux values are checked on Linux, where Python has them.");
+            string python = PlatformConstantsTests.RunPython(
+                "import mmap, os; print(mmap.MADV_NORMAL, mmap.MADV_RANDOM, mmap.MADV_SEQUENTIAL, mmap.MADV_WILLNEED, mmap.MADV_DONTNEED, os.POSIX_FADV_WILLNEED, os.POSIX_FADV_DONTNEED)");
+            Assert.SkipWhen(python == null, "python3 is not installed here.");
+
+            Assert.Equal(
+                python.Trim(),
+                string.Join(
+                    " ",
+                    Interop.Libc.MADV_NORMAL, Interop.Libc.MADV_RANDOM, Interop.Libc.MADV_SEQUENTIAL, Interop.Libc.MADV_WILLNEED,
+                    Interop.Libc.MADV_DONTNEED, Interop.Libc.POSIX_FADV_WILLNEED, Interop.Libc.POSIX_FADV_DONTNEED));
+        }
+
+        [Fact]
+        public void MapFixed_IsThatOfTheHeaders()
+        {
+            // asm-generic/mman-common.h and macOS's sys/mman.h agree; Python does not expose it.
+            Assert.Equal(0x10, Interop.Libc.MAP_FIXED);
+        }
+
+        [Fact]
         public void ProtectionRuns_ClippedToTheSpan()
         {
             var pages = new PageProtections(10, MemoryProtection.Read).With(3, 5, MemoryProtection.None);

@@ -193,7 +193,7 @@ namespace Mman.Tests.Core
             Assert.Equal((1, 2, 4), (PosixConstants.Linux.MS_ASYNC, PosixConstants.Linux.MS_INVALIDATE, PosixConstants.Linux.MS_SYNC));
         }
 
-        private static string RunPython(string script)
+        internal static string RunPython(string script)
         {
             var start = new System.Diagnostics.ProcessStartInfo("python3")
             {
