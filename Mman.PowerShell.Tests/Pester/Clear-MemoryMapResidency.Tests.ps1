@@ -164,6 +164,33 @@ Describe 'Clear-MemoryMapResidency' -Tag CI {
         }
     }
 
+    Context 'When the map''s protection is None' {
+        BeforeAll {
+            $file = New-TestFile -Path "$TestDrive/none.bin" -Length 16384 -Zero
+            $map = New-MemoryMap -Path $file -Protection Read, Write
+            Write-MemoryMap $map -Data 0x42 -Offset 5000
+            Set-MemoryMapProtection $map -Protection None
+            $evictError = Get-ErrorRecord { Clear-MemoryMapResidency $map -Confirm:$false -ErrorAction Stop }
+            if ($onLinux) { $after = Get-CachedPageCount $file }
+            Set-MemoryMapProtection $map -Protection Read
+        }
+        AfterAll {
+            Close-MemoryMap $map
+        }
+
+        It 'Should evict without needing any access' {
+            $evictError | Should -BeNullOrEmpty
+        }
+        It 'Should leave no page resident (fincore)' {
+            if (-not $IsLinux) { Set-ItResult -Skipped -Because $noPageCacheTools }
+            $after.Resident | Should -Be 0
+        }
+        It 'Should have written the change to the file' {
+            (Get-FileByte -Path $file -Position 5000 -Count 1)[0] | Should -Be 0x42
+            (Read-MemoryMap $map -Offset 5000 -Count 1)[0] | Should -Be 0x42
+        }
+    }
+
     Context 'When the map has no file cache to evict' {
         BeforeAll {
             $file = New-TestFile -Path "$TestDrive/private.bin" -Length 8192

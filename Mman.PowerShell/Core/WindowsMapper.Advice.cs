@@ -44,25 +44,61 @@ namespace Mman
 
         internal override bool EvictsFileCache => false;
 
-        internal override void Evict(IntPtr address, long length, FileStream file, long fileOffset)
+        internal override unsafe void Evict(IntPtr address, long length, FileStream file, long fileOffset)
         {
-            // Documented: on pages that are not locked VirtualUnlock fails with ERROR_NOT_LOCKED and
-            // removes them from the working set. Success means they were all locked and are unlocked
-            // now: lock them again, for evicting must not undo a lock.
-            if (VirtualUnlockToTrim(address, (UIntPtr)(ulong)length))
+            // Documented: VirtualUnlock on pages that are not locked fails with ERROR_NOT_LOCKED and
+            // removes them from the working set. On locked pages it would unlock them instead, so
+            // it is called only on runs of pages that QueryWorkingSetEx reports in the working set
+            // and not locked: evicting must never undo a lock.
+            const int Batch = 4096;
+            var entries = new PSAPI_WORKING_SET_EX_INFORMATION[Batch];
+            long pages = (length + _pageSize - 1) / _pageSize;
+            for (long first = 0; first < pages; first += Batch)
             {
-                if (!VirtualLockAgain(address, (UIntPtr)(ulong)length))
+                int n = (int)Math.Min(Batch, pages - first);
+                for (int i = 0; i < n; i++)
                 {
-                    throw Failure(MemoryMapError.NativeError, "VirtualLock");
+                    entries[i].VirtualAddress = new IntPtr(address.ToInt64() + ((first + i) * _pageSize));
                 }
 
-                return;
-            }
+                fixed (PSAPI_WORKING_SET_EX_INFORMATION* pointer = entries)
+                {
+                    if (!K32QueryWorkingSetEx(GetCurrentProcess(), pointer, (uint)(n * sizeof(PSAPI_WORKING_SET_EX_INFORMATION))))
+                    {
+                        throw Failure(MemoryMapError.NativeError, "QueryWorkingSetEx");
+                    }
+                }
 
-            int code = Marshal.GetLastWin32Error();
-            if (code != ERROR_NOT_LOCKED)
+                int run = -1;
+                for (int i = 0; i <= n; i++)
+                {
+                    ulong attributes = i < n ? (ulong)entries[i].VirtualAttributes : 0;
+                    bool trim = (attributes & WorkingSetExValid) != 0 && (attributes & WorkingSetExLocked) == 0;
+                    if (trim && run < 0)
+                    {
+                        run = i;
+                    }
+                    else if (!trim && run >= 0)
+                    {
+                        Trim(entries[run].VirtualAddress, (i - run) * _pageSize);
+                        run = -1;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Removes unlocked pages from the working set.</summary>
+        private void Trim(IntPtr address, long length)
+        {
+            // Success is not expected on pages that are not locked; Wine's VirtualUnlock does
+            // nothing and succeeds, which leaves the pages where they are, as harmless.
+            if (!VirtualUnlockToTrim(address, (UIntPtr)(ulong)length))
             {
-                throw Failure(MemoryMapError.NativeError, "VirtualUnlock", code);
+                int code = Marshal.GetLastWin32Error();
+                if (code != ERROR_NOT_LOCKED)
+                {
+                    throw Failure(MemoryMapError.NativeError, "VirtualUnlock", code);
+                }
             }
         }
 

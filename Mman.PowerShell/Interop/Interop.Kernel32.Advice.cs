@@ -30,9 +30,22 @@ namespace Mman
             [return: MarshalAs(UnmanagedType.Bool)]
             internal static extern bool VirtualUnlockToTrim(IntPtr lpAddress, UIntPtr dwSize);
 
-            [DllImport(LibraryName, EntryPoint = "VirtualLock", SetLastError = true)]
+            /// <summary>PSAPI_WORKING_SET_EX_INFORMATION: a page's address, and its attributes as bits.</summary>
+            [StructLayout(LayoutKind.Sequential)]
+            internal struct PSAPI_WORKING_SET_EX_INFORMATION
+            {
+                internal IntPtr VirtualAddress;
+                internal UIntPtr VirtualAttributes;
+            }
+
+            // PSAPI_WORKING_SET_EX_BLOCK: bit 0 Valid (in the working set), bit 22 Locked.
+            internal const ulong WorkingSetExValid = 1UL << 0;
+            internal const ulong WorkingSetExLocked = 1UL << 22;
+
+            // kernel32's export of psapi's QueryWorkingSetEx (Windows 7 and later).
+            [DllImport(LibraryName, SetLastError = true)]
             [return: MarshalAs(UnmanagedType.Bool)]
-            internal static extern bool VirtualLockAgain(IntPtr lpAddress, UIntPtr dwSize);
+            internal static extern unsafe bool K32QueryWorkingSetEx(IntPtr hProcess, PSAPI_WORKING_SET_EX_INFORMATION* pv, uint cb);
         }
     }
 }
