@@ -25,6 +25,10 @@
         'Remove-MemoryMap'
         'Lock-MemoryMap'
         'Unlock-MemoryMap'
+        'Request-MemoryMapResidency'
+        'Clear-MemoryMapResidency'
+        'Clear-MemoryMap'
+        'Set-MemoryMapAccessHint'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -9,18 +9,19 @@ Describe 'Mman module manifest' -Tag CI {
         BeforeAll {
             $manifest = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
             $expected = @(
-                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
-                'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap'
+                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
+                'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap', 'Request-MemoryMapResidency',
+                'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap'
             )
         }
 
         It 'Should pass Test-ModuleManifest' {
             $manifest.Name | Should -Be 'Mman'
         }
-        It 'Should list exactly the eleven cmdlets to export' {
+        It 'Should list exactly the fifteen cmdlets to export' {
             @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
         }
-        It 'Should export exactly the eleven cmdlets once imported' {
+        It 'Should export exactly the fifteen cmdlets once imported' {
             @((Get-Command -Module Mman).Name | Sort-Object) | Should -Be $expected
         }
         It 'Should export cmdlets only' {
@@ -59,8 +60,9 @@ Describe 'Mman module manifest' -Tag CI {
             $moduleBase = Split-Path $manifestPath
             $assembly = (Get-Command New-MemoryMap).ImplementingType.Assembly
             $names = @(
-                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
-                'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap'
+                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
+                'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap', 'Request-MemoryMapResidency',
+                'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap'
             )
         }
 
@@ -148,10 +150,11 @@ Close-MemoryMap `$map
             $result = Invoke-ChildPwsh -Script $script | Select-Object -Last 1 | ConvertFrom-Json
         }
 
-        It 'Should still export exactly the eleven cmdlets' {
+        It 'Should still export exactly the fifteen cmdlets' {
             $result.Cmdlets | Should -Be @(
-                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
-                'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap')
+                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
+                'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap', 'Request-MemoryMapResidency',
+                'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap')
         }
         It 'Should hold Mman and its nested assembly once each' {
             $result.Modules | Should -Be @('Mman', 'Mman.PowerShell')
@@ -177,6 +180,9 @@ Close-MemoryMap `$map
             @{ Name = 'Remove-MemoryMap' }
             @{ Name = 'Lock-MemoryMap' }
             @{ Name = 'Unlock-MemoryMap' }
+            @{ Name = 'Clear-MemoryMap' }
+            @{ Name = 'Clear-MemoryMapResidency' }
+            @{ Name = 'Set-MemoryMapAccessHint' }
         ) {
             (Get-Command $Name).Parameters.Keys | Should -Contain 'WhatIf'
         }
@@ -184,6 +190,7 @@ Close-MemoryMap `$map
             @{ Name = 'Read-MemoryMap' }
             @{ Name = 'Get-MemoryMap' }
             @{ Name = 'Find-MemoryMap' }
+            @{ Name = 'Request-MemoryMapResidency' }
         ) {
             (Get-Command $Name).Parameters.Keys | Should -Not -Contain 'WhatIf'
         }

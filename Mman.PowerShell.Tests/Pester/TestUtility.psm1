@@ -473,9 +473,38 @@ function Get-LockedSpan {
     $firstPage = [Math]::Floor($first / $page)
     $endPage = [Math]::Ceiling(($first + $Count) / $page)
     return [long](($endPage - $firstPage) * $page)
+
+function Get-CachedPageCount {
+    <#
+    .SYNOPSIS
+        The pages of a file in the system's page cache and its page count, as util-linux fincore
+        (Resident) and vmtouch (VmtouchResident, VmtouchPages) count them: two tools of the system,
+        not Mman. Linux only.
+    #>
+    param([Parameter(Mandatory)] [string] $Path)
+    $fincore = (& fincore -J -b -o PAGES,RES,SIZE -- $Path | ConvertFrom-Json).fincore[0]
+    $vmtouch = (& vmtouch -- $Path) -join "`n"
+    if ($vmtouch -notmatch 'Resident Pages: (\d+)/(\d+)') { throw "vmtouch printed no resident pages for ${Path}: $vmtouch" }
+    return [pscustomobject]@{
+        Resident        = [long]$fincore.pages
+        Pages           = [long][Math]::Ceiling($fincore.size / [Environment]::SystemPageSize)
+        VmtouchResident = [long]$Matches[1]
+        VmtouchPages    = [long]$Matches[2]
+    }
+}
+
+function Clear-CachedPage {
+    <#
+    .SYNOPSIS
+        Evicts files from the page cache with vmtouch -e (the system's tool, not Mman). Linux only.
+    #>
+    param([Parameter(Mandatory)] [string[]] $Path)
+    $null = & vmtouch -q -e -- @Path
+    if ($LASTEXITCODE -ne 0) { throw "vmtouch -e failed for $($Path -join ', ')" }
 }
 
 Export-ModuleMember -Function Get-MmanModulePath, Import-MmanModule, Get-PwshCommand, Invoke-ChildPwsh,
     Get-PatternByte, New-TestFile, Get-FileByte, Get-ErrorRecord,
     Start-ChildPwsh, Wait-ChildLine, Wait-ChildPwsh, Invoke-ChildPwshResult, New-NobodyStage, Get-CasePrelude, ConvertFrom-CaseLine, Get-FileBytes, Test-ByteArrayEqual,
-    Set-SparseFile, Test-WineHost, Get-ProcStatusPath, Get-LockedMemory, Get-MappingLockedMemory, Get-LockedSpan
+    Set-SparseFile, Test-WineHost, Get-ProcStatusPath, Get-LockedMemory, Get-MappingLockedMemory, Get-LockedSpan,
+    Get-CachedPageCount, Clear-CachedPage

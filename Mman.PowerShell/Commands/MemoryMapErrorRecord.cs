@@ -131,6 +131,7 @@ namespace Mman.Commands
                 case MemoryMapError.MapClosed:
                 case MemoryMapError.NativeError:
                 case MemoryMapError.DiscardNotPrivate:
+                case MemoryMapError.NoCacheToEvict:
                     return ErrorCategory.InvalidOperation;
                 default:
                     // Argument errors of the core, and the cmdlets' own path and value errors.
@@ -172,6 +173,12 @@ namespace Mman.Commands
                     return "Open it with -Size " + existing + ", or without -Size to take its size; or remove it first with Remove-MemoryMap -Name '" + name + "'.";
                 case MemoryMapError.NamedMapEmpty when name != null:
                     return "Open it with -Size <bytes> and -Protection Read,Write to set it, or remove it with Remove-MemoryMap -Name '" + name + "'.";
+                case MemoryMapError.DiscardNotPrivate:
+                    return "To free a Shared file map's pages without losing data, use Clear-MemoryMapResidency, which writes them to the file first.";
+                case MemoryMapError.NoCacheToEvict:
+                    return "Evict a Shared file map, or files with Clear-MemoryMapResidency -Path; to throw away the contents of private memory on purpose, use Clear-MemoryMap.";
+                case MemoryMapError.RangeNotPageAligned:
+                    return "[Mman.MemoryMap]::PageSize is the size of a page; omit -Offset and -Count to discard the whole map.";
                 default:
                     return null;
             }

@@ -162,5 +162,14 @@ namespace Mman
 
         /// <summary>Shared memory was created, but the system did not give it the mode asked for; it was removed again.</summary>
         NamedMapModeMismatch,
+
+        /// <summary>
+        /// Evicting was asked of a map whose pages are not a cache of a file (anonymous memory, named
+        /// shared memory, a Private file map): they cannot go without losing data.
+        /// </summary>
+        NoCacheToEvict,
+
+        /// <summary>Discarding works on whole pages, and the range starts or ends inside a page that holds bytes outside it.</summary>
+        RangeNotPageAligned,
     }
 }

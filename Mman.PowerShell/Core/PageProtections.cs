@@ -98,6 +98,22 @@ namespace Mman
             return new PageProtections(starts.ToArray(), protections.ToArray(), _pageCount);
         }
 
+        /// <summary>
+        /// The runs of equal protection that pages <paramref name="firstPage"/> to
+        /// <paramref name="endPage"/> - 1 fall in, clipped to them: (first page, end page, protection).
+        /// </summary>
+        internal System.Collections.Generic.List<(long First, long End, MemoryProtection Protection)> Runs(long firstPage, long endPage)
+        {
+            var runs = new System.Collections.Generic.List<(long, long, MemoryProtection)>();
+            for (int i = RunOf(firstPage); i < _starts.Length && _starts[i] < endPage; i++)
+            {
+                long end = i + 1 < _starts.Length ? _starts[i + 1] : _pageCount;
+                runs.Add((Math.Max(_starts[i], firstPage), Math.Min(end, endPage), _protections[i]));
+            }
+
+            return runs;
+        }
+
         private int RunOf(long page)
         {
             int index = Array.BinarySearch(_starts, page);
