@@ -92,7 +92,7 @@ namespace Mman
         {
             // Success is not expected on pages that are not locked; Wine's VirtualUnlock does
             // nothing and succeeds, which leaves the pages where they are, as harmless.
-            if (!VirtualUnlockToTrim(address, (UIntPtr)(ulong)length))
+            if (!VirtualUnlock(address, (UIntPtr)(ulong)length))
             {
                 int code = Marshal.GetLastWin32Error();
                 if (code != ERROR_NOT_LOCKED)

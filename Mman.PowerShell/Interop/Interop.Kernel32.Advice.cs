@@ -8,8 +8,6 @@ namespace Mman
         /// <summary>Prefetching and trimming a view's pages (Windows).</summary>
         internal static partial class Kernel32
         {
-            internal const int ERROR_NOT_LOCKED = 158;
-
             [StructLayout(LayoutKind.Sequential)]
             internal struct WIN32_MEMORY_RANGE_ENTRY
             {
@@ -22,13 +20,6 @@ namespace Mman
             [DllImport(LibraryName, SetLastError = true)]
             [return: MarshalAs(UnmanagedType.Bool)]
             internal static extern unsafe bool PrefetchVirtualMemory(IntPtr hProcess, UIntPtr NumberOfEntries, WIN32_MEMORY_RANGE_ENTRY* VirtualAddresses, uint Flags);
-
-            // VirtualUnlock under a name of its own: evicting calls it on pages that are not locked,
-            // which removes them from the working set (the documented way to trim a range); locking
-            // declares the plain name for its own use.
-            [DllImport(LibraryName, EntryPoint = "VirtualUnlock", SetLastError = true)]
-            [return: MarshalAs(UnmanagedType.Bool)]
-            internal static extern bool VirtualUnlockToTrim(IntPtr lpAddress, UIntPtr dwSize);
 
             /// <summary>PSAPI_WORKING_SET_EX_INFORMATION: a page's address, and its attributes as bits.</summary>
             [StructLayout(LayoutKind.Sequential)]
