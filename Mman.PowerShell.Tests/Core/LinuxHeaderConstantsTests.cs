@@ -72,7 +72,7 @@ namespace Mman.Tests.Core
             {
                 if (field.IsLiteral && IsCName(field.Name) && IsInteger(field.FieldType))
                 {
-                    constants.Add(field.Name, Convert.ToInt64(field.GetRawConstantValue(), CultureInfo.InvariantCulture));
+                    constants.Add(field.Name, AsInt64(field.GetRawConstantValue()));
                 }
             }
 
@@ -80,7 +80,7 @@ namespace Mman.Tests.Core
             {
                 if (IsCName(property.Name) && IsInteger(property.PropertyType))
                 {
-                    constants.Add(property.Name, Convert.ToInt64(property.GetValue(PosixConstants.Linux), CultureInfo.InvariantCulture));
+                    constants.Add(property.Name, AsInt64(property.GetValue(PosixConstants.Linux)));
                 }
             }
 
@@ -92,7 +92,7 @@ namespace Mman.Tests.Core
         {
             var source = new StringBuilder();
             source.AppendLine("#define _GNU_SOURCE");
-            foreach (string header in new[] { "stdio.h", "errno.h", "fcntl.h", "limits.h", "unistd.h", "sys/mman.h", "sys/stat.h", "sys/resource.h", "sys/syscall.h", "linux/magic.h" })
+            foreach (string header in new[] { "stdio.h", "errno.h", "fcntl.h", "limits.h", "unistd.h", "sys/mman.h", "sys/stat.h", "sys/resource.h", "sys/syscall.h", "linux/magic.h", "linux/capability.h" })
             {
                 source.AppendLine("#include <" + header + ">");
             }
@@ -123,6 +123,10 @@ namespace Mman.Tests.Core
 
             return values;
         }
+
+        // As C's (long long) cast gives it: an unsigned all-ones value such as RLIM_INFINITY is -1.
+        private static long AsInt64(object value) =>
+            value is ulong unsigned ? unchecked((long)unsigned) : Convert.ToInt64(value, CultureInfo.InvariantCulture);
 
         private static string Run(string file, string arguments)
         {

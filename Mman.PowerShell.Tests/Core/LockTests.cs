@@ -216,10 +216,10 @@ namespace Mman.Tests.Core
             string[] values = python.Trim().Split(' ');
 
             Assert.True(((PosixMapper)NativeMapper.Current).TryGetMemlockLimit(out ulong soft, out ulong hard));
-            Assert.Equal(int.Parse(values[0], CultureInfo.InvariantCulture), LockConstants.Linux.RLIMIT_MEMLOCK);
+            Assert.Equal(int.Parse(values[0], CultureInfo.InvariantCulture), PosixConstants.Linux.RLIMIT_MEMLOCK);
             Assert.Equal(ulong.Parse(values[1], CultureInfo.InvariantCulture), soft);
             Assert.Equal(ulong.Parse(values[2], CultureInfo.InvariantCulture), hard);
-            Assert.Equal(ulong.Parse(values[3], CultureInfo.InvariantCulture), LockConstants.Linux.RLIM_INFINITY);
+            Assert.Equal(ulong.Parse(values[3], CultureInfo.InvariantCulture), PosixConstants.Linux.RLIM_INFINITY);
         }
 
         private static void AssertSame(bool[] model, LockedPages pages)

@@ -11,13 +11,12 @@ namespace Mman
     /// </summary>
     internal sealed partial class PosixMapper
     {
-        private LockConstants LockValues => _isMacOS ? LockConstants.MacOS : LockConstants.Linux;
 
         internal override void CheckLockLimit(long newBytes)
         {
             // macOS counts wired memory in the kernel with no way to read it, and its limits differ
             // by system; only the call can tell.
-            if (_isMacOS || newBytes <= 0 || !TryGetMemlockLimit(out ulong soft, out _) || soft == LockValues.RLIM_INFINITY)
+            if (_isMacOS || newBytes <= 0 || !TryGetMemlockLimit(out ulong soft, out _) || soft == _c.RLIM_INFINITY)
             {
                 return;
             }
@@ -91,7 +90,7 @@ namespace Mman
                     CultureInfo.InvariantCulture,
                     "Locking {0} more bytes passes this process's limit on locked memory, RLIMIT_MEMLOCK{1}: its soft limit is {2} (hard limit {3}) and {4}. Raise it for a shell and what it starts with 'ulimit -l <KiB>' (up to the hard limit; root can raise that too), for a user's logins in /etc/security/limits.conf ('<user> - memlock <KiB>'), or for a systemd service with LimitMEMLOCK=; a process with the CAP_IPC_LOCK capability is not limited.",
                     newBytes, failed, soft, hard, locked);
-                if (code == _c.ENOMEM && haveStatus && (exempt || softValue == LockValues.RLIM_INFINITY))
+                if (code == _c.ENOMEM && haveStatus && (exempt || softValue == _c.RLIM_INFINITY))
                 {
                     // Not the limit, which does not apply: the count of mappings, which locking part of one raises.
                     message = string.Format(
@@ -105,11 +104,11 @@ namespace Mman
         }
 
         private string LimitText(ulong value) =>
-            value == LockValues.RLIM_INFINITY ? "unlimited" : value.ToString(CultureInfo.InvariantCulture) + " bytes";
+            value == _c.RLIM_INFINITY ? "unlimited" : value.ToString(CultureInfo.InvariantCulture) + " bytes";
 
         internal bool TryGetMemlockLimit(out ulong soft, out ulong hard)
         {
-            if (Interop.Libc.getrlimit(LockValues.RLIMIT_MEMLOCK, out Interop.Libc.rlimit limit) != 0)
+            if (Interop.Libc.getrlimit(_c.RLIMIT_MEMLOCK, out Interop.Libc.rlimit limit) != 0)
             {
                 soft = hard = 0;
                 return false;
@@ -122,7 +121,7 @@ namespace Mman
         }
 
         private ulong Widen(UIntPtr value) =>
-            UIntPtr.Size == 4 && (ulong)value == uint.MaxValue ? LockValues.RLIM_INFINITY : (ulong)value;
+            UIntPtr.Size == 4 && (ulong)value == uint.MaxValue ? _c.RLIM_INFINITY : (ulong)value;
 
         /// <summary>
         /// Linux: the bytes this process has locked (VmLck, the kernel's locked_vm) and whether it holds
@@ -146,7 +145,7 @@ namespace Mman
                     else if (line.StartsWith("CapEff:", StringComparison.Ordinal))
                     {
                         ulong caps = ulong.Parse(line.Substring(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-                        capIpcLock = (caps & (1UL << LockConstants.CAP_IPC_LOCK)) != 0;
+                        capIpcLock = (caps & (1UL << Interop.Libc.CAP_IPC_LOCK)) != 0;
                         haveCaps = true;
                     }
                 }

@@ -30,32 +30,9 @@ namespace Mman
 
             [DllImport(LibraryName, SetLastError = true)]
             internal static extern int getrlimit(int resource, out rlimit rlim);
+
+            /// <summary>The capability that exempts a Linux process from RLIMIT_MEMLOCK (linux/capability.h).</summary>
+            internal const int CAP_IPC_LOCK = 14;
         }
-    }
-
-    /// <summary>
-    /// The constants of locked memory, under their native names, for each system: Linux's from
-    /// asm-generic/resource.h (RLIMIT_MEMLOCK 8 on x64, arm and arm64; RLIM_INFINITY is ~0UL) and
-    /// linux/capability.h (CAP_IPC_LOCK 14), macOS's from sys/resource.h (RLIMIT_MEMLOCK 6,
-    /// RLIM_INFINITY 2^63 - 1).
-    /// </summary>
-    internal sealed class LockConstants
-    {
-        internal static readonly LockConstants Linux = new LockConstants(8, ulong.MaxValue);
-
-        internal static readonly LockConstants MacOS = new LockConstants(6, long.MaxValue);
-
-        private LockConstants(int memlock, ulong infinity)
-        {
-            RLIMIT_MEMLOCK = memlock;
-            RLIM_INFINITY = infinity;
-        }
-
-        internal int RLIMIT_MEMLOCK { get; }
-
-        internal ulong RLIM_INFINITY { get; }
-
-        /// <summary>The capability that exempts a Linux process from RLIMIT_MEMLOCK.</summary>
-        internal const int CAP_IPC_LOCK = 14;
     }
 }

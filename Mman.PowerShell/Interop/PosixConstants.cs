@@ -53,6 +53,11 @@ namespace Mman
             O_NONBLOCK = macOS ? 0x4 : 0x800;        // bsd/sys/fcntl.h O_NONBLOCK 0x00000004
             O_CLOEXEC = macOS ? 0x1000000 : 0x80000; // bsd/sys/fcntl.h O_CLOEXEC 0x01000000
 
+            // asm-generic/resource.h (RLIMIT_MEMLOCK 8 on x64, arm and arm64; RLIM_INFINITY ~0UL);
+            // macOS sys/resource.h RLIMIT_MEMLOCK 6, RLIM_INFINITY (((__uint64_t)1 << 63) - 1).
+            RLIMIT_MEMLOCK = macOS ? 6 : 8;
+            RLIM_INFINITY = macOS ? long.MaxValue : ulong.MaxValue;
+
             // errno 1 to 34 are the same on both (bsd/sys/errno.h, asm-generic/errno-base.h); the Linux
             // values are checked against this machine's headers by LinuxHeaderConstantsTests.
             EPERM = 1;
@@ -115,6 +120,10 @@ namespace Mman
         internal int O_NONBLOCK { get; }
 
         internal int O_CLOEXEC { get; }
+
+        internal int RLIMIT_MEMLOCK { get; }
+
+        internal ulong RLIM_INFINITY { get; }
 
         internal int EPERM { get; }
 
