@@ -172,6 +172,10 @@ namespace Mman
             endPage = (_start + offset + count + pageSize - 1) / pageSize;
         }
 
+        /// <summary>The address of page <paramref name="page"/> of the OS mapping.</summary>
+        private IntPtr PageAddress(long page) =>
+            new IntPtr(_region.Mapping.DangerousGetHandle().ToInt64() + (page * NativeMapper.Current.PageSize));
+
         /// <summary>Whether bytes are copied so that a page gone under the map is an error, not a fault (for tests and diagnostics).</summary>
         internal bool CopiesFaultSafely => _region.Copier.IsFaultSafe;
 

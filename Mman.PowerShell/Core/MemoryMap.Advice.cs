@@ -272,11 +272,10 @@ namespace Mman
                 Pages(offset, count, out IntPtr address, out long length, out long backingOffset);
                 PageSpan(offset, count, out long firstPage, out long endPage);
                 long pageSize = NativeMapper.Current.PageSize;
-                long mappingStart = _region.Mapping.DangerousGetHandle().ToInt64();
                 var runs = new List<ProtectionRun>();
                 foreach ((long first, long end, MemoryProtection protection) in _region.Pages.Runs(firstPage, endPage))
                 {
-                    runs.Add(new ProtectionRun(new IntPtr(mappingStart + (first * pageSize)), (end - first) * pageSize, protection));
+                    runs.Add(new ProtectionRun(PageAddress(first), (end - first) * pageSize, protection));
                 }
 
                 NativeMapper.Current.Discard(address, length, Kind, _region.Backing, backingOffset, runs);
@@ -364,7 +363,7 @@ namespace Mman
         {
             PageSpan(offset, count, out long firstPage, out long endPage);
             long pageSize = NativeMapper.Current.PageSize;
-            address = new IntPtr(_region.Mapping.DangerousGetHandle().ToInt64() + (firstPage * pageSize));
+            address = PageAddress(firstPage);
             length = (endPage - firstPage) * pageSize;
             backingOffset = _backingOffset + offset - (_start + offset - (firstPage * pageSize));
         }

@@ -292,9 +292,5 @@ namespace Mman
 
             return false;
         }
-
-        /// <summary>The address of page <paramref name="page"/> of the OS mapping.</summary>
-        private IntPtr PageAddress(long page) =>
-            new IntPtr(_region.Mapping.DangerousGetHandle().ToInt64() + (page * NativeMapper.Current.PageSize));
     }
 }

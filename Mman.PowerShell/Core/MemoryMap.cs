@@ -340,9 +340,7 @@ namespace Mman
             {
                 AdmitProtection(protection);
                 PageSpan(0, Size, out long firstPage, out long endPage);
-                long pageSize = NativeMapper.Current.PageSize;
-                IntPtr first = new IntPtr(_region.Mapping.DangerousGetHandle().ToInt64() + (firstPage * pageSize));
-                NativeMapper.Current.Protect(first, (endPage - firstPage) * pageSize, protection, Sharing);
+                NativeMapper.Current.Protect(PageAddress(firstPage), (endPage - firstPage) * NativeMapper.Current.PageSize, protection, Sharing);
                 _region.Pages = _region.Pages.With(firstPage, endPage, protection);
             }
             catch (MemoryMapException e) when (e.Error == MemoryMapError.ProtectionDenied && e.NativeErrorCode != 0)
