@@ -9,7 +9,7 @@ Describe 'Mman module manifest' -Tag CI {
         BeforeAll {
             $manifest = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
             $expected = @(
-                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
+                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'Get-MemoryMapResidency', 'New-MemoryMap', 'Read-MemoryMap',
                 'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Write-MemoryMap'
             )
         }
@@ -17,10 +17,10 @@ Describe 'Mman module manifest' -Tag CI {
         It 'Should pass Test-ModuleManifest' {
             $manifest.Name | Should -Be 'Mman'
         }
-        It 'Should list exactly the nine cmdlets to export' {
+        It 'Should list exactly the ten cmdlets to export' {
             @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
         }
-        It 'Should export exactly the nine cmdlets once imported' {
+        It 'Should export exactly the ten cmdlets once imported' {
             @((Get-Command -Module Mman).Name | Sort-Object) | Should -Be $expected
         }
         It 'Should export cmdlets only' {
@@ -59,7 +59,7 @@ Describe 'Mman module manifest' -Tag CI {
             $moduleBase = Split-Path $manifestPath
             $assembly = (Get-Command New-MemoryMap).ImplementingType.Assembly
             $names = @(
-                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
+                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'Get-MemoryMapResidency', 'New-MemoryMap', 'Read-MemoryMap',
                 'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Write-MemoryMap'
             )
         }
@@ -148,9 +148,9 @@ Close-MemoryMap `$map
             $result = Invoke-ChildPwsh -Script $script | Select-Object -Last 1 | ConvertFrom-Json
         }
 
-        It 'Should still export exactly the nine cmdlets' {
+        It 'Should still export exactly the ten cmdlets' {
             $result.Cmdlets | Should -Be @(
-                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
+                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'Get-MemoryMapResidency', 'New-MemoryMap', 'Read-MemoryMap',
                 'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Write-MemoryMap')
         }
         It 'Should hold Mman and its nested assembly once each' {

@@ -240,9 +240,9 @@ Close-MemoryMap `$again, `$named
         It 'Should run the cmdlets of the installed net8.0 build' {
             $smoke.Assembly | Should -BeExactly (Join-Path $moduleBase 'net8.0/Mman.PowerShell.dll')
         }
-        It 'Should export the nine cmdlets' {
+        It 'Should export the ten cmdlets' {
             $smoke.Cmdlets | Should -Be @(
-                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
+                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'Get-MemoryMapResidency', 'New-MemoryMap', 'Read-MemoryMap',
                 'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Write-MemoryMap')
         }
         It 'Should have written through a file map to the file' {

@@ -23,6 +23,7 @@ namespace Mman.Commands
         /// <summary>The files to measure: wildcards, and directories for the files in them.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string[] Path { get; set; }
 
         /// <summary>The files to measure, their names taken as written (no wildcards). Binds PSPath, so Get-ChildItem's output can be piped.</summary>
