@@ -329,10 +329,11 @@ Describe 'Get-MemoryMapResidency' -Tag CI {
         BeforeAll {
             $map = New-MemoryMap -Size (40 * $page)
             Write-MemoryMap $map -Data 1 -Offset 0
+            $view = New-MemoryMap -InputObject $map -Offset 40000 -Size 100000
             $long = "$TestDrive/" + ('d' * 60)
             $null = New-Item -ItemType Directory $long
             $file = New-TestFile -Path "$long/a-rather-long-file-name.bin" -Length 12345
-            $rows = @(Get-MemoryMapResidency $map)
+            $rows = @(Get-MemoryMapResidency $map) + @(Get-MemoryMapResidency $view)
             if (-not $IsWindows) { $rows += Get-MemoryMapResidency $file }
             $table = $rows | Get-RenderedLine
             $list = $rows | Format-List | Get-RenderedLine
@@ -344,8 +345,11 @@ Describe 'Get-MemoryMapResidency' -Tag CI {
         It 'Should fit every line of the table in 80 columns' {
             $table | Where-Object Length -GT 80 | Should -BeNullOrEmpty
         }
-        It 'Should show the strip and the map in the row' {
-            $table | Where-Object { $_ -like "*[o*]*map $($map.Id)*" } | Should -Not -BeNullOrEmpty
+        It 'Should show the strip of 18 cells and the map in the row' {
+            $table | Where-Object { $_ -like "*``[o                 ``]*map $($map.Id)" } | Should -Not -BeNullOrEmpty
+        }
+        It 'Should show a view as the map and its place in its parent' {
+            $table | Where-Object { $_ -like "*map $($view.Id) (view of $($map.Id) @ 40000)" } | Should -Not -BeNullOrEmpty
         }
         It 'Should keep the end of a long path' {
             if ($IsWindows) { Set-ItResult -Skipped -Because 'Windows measures no file by its path'; return }

@@ -37,11 +37,11 @@ namespace Mman.Commands
         [Parameter(ParameterSetName = LiteralPathSet)]
         public SwitchParameter Recurse { get; set; }
 
-        /// <summary>The map to measure.</summary>
+        /// <summary>The maps to measure.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = MapSet, ValueFromPipeline = true)]
         [Alias("Map")]
-        [ValidateNotNull]
-        public MemoryMap InputObject { get; set; }
+        [ValidateNotNullOrEmpty]
+        public MemoryMap[] InputObject { get; set; }
 
         /// <summary>Where in the map the range to measure starts. Default 0.</summary>
         [Parameter(ParameterSetName = MapSet)]
@@ -60,7 +60,11 @@ namespace Mman.Commands
         {
             if (ParameterSetName == MapSet)
             {
-                MeasureMap(InputObject);
+                foreach (MemoryMap map in InputObject)
+                {
+                    MeasureMap(map);
+                }
+
                 return;
             }
 

@@ -62,7 +62,22 @@ namespace Mman.Commands
 
             string map = "map " + residency.Map.Id.ToString(CultureInfo.InvariantCulture);
             string source = Source(residency.Map, width <= 0 ? 0 : System.Math.Max(1, width - map.Length - 1));
-            return source.Length == 0 ? map : map + " " + source;
+            string text = source.Length == 0 ? map : map + " " + source;
+            if (width > 0 && text.Length > width)
+            {
+                // A view's suffix leaves no room for its path: the map and where it is in its parent
+                // say more than three dots would, and the parent's row has the path.
+                MemoryMap parent = residency.Map.Parent;
+                text = parent == null
+                    ? map
+                    : string.Format(CultureInfo.InvariantCulture, "{0} (view of {1} @ {2})", map, parent.Id, residency.Map.ParentOffset);
+                if (text.Length > width)
+                {
+                    text = map;
+                }
+            }
+
+            return text;
         }
 
         /// <summary>The path or name and its suffix, the path shortened from its start to fit the width.</summary>
