@@ -267,6 +267,63 @@ Describe 'Get-MemoryMapResidency' -Tag CI {
         }
     }
 
+    Context 'When a user who may only read a file measures it (Linux)' {
+        # Linux's mincore shows a file's page cache only to a user who owns the file or may write to
+        # it, and to others reports every page resident, whatever is cached (a guard against watching
+        # another user's file accesses). Get-MemoryMapResidency then asks cachestat, which kernels
+        # 6.5 and later have and the newest restrict the same way, and refuses when it cannot tell.
+        BeforeAll {
+            $skip = $null
+            $kernel = if ($IsLinux) { [version]((uname -r) -replace '^(\d+\.\d+).*', '$1') }
+            if (-not $IsLinux) { $skip = 'the rule is Linux''s (mincore on macOS reports the cache to any reader)' }
+            elseif ((& id -u) -ne '0') { $skip = 'not running as root, so there is no other user to switch to' }
+            elseif (-not (Get-Command setpriv -CommandType Application -ErrorAction Ignore)) { $skip = 'setpriv (util-linux) is not installed' }
+            elseif (-not (& getent passwd nobody)) { $skip = 'there is no user nobody' }
+            if (-not $skip) {
+                $dirMode = [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
+                $staged = New-NobodyStage -Folder $TestDrive -DirectoryMode $dirMode
+                $files = Join-Path $TestDrive 'files'
+                $null = New-Item -ItemType Directory -Path $files
+                [IO.File]::SetUnixFileMode($files, $dirMode)
+                $readOnly = New-TestFile -Path "$files/read-only.bin" -Length (8 * $page)
+                [IO.File]::SetUnixFileMode($readOnly, 'UserRead, UserWrite, GroupRead, OtherRead')
+                $writable = New-TestFile -Path "$files/writable.bin" -Length (8 * $page)
+                [IO.File]::SetUnixFileMode($writable, 'UserRead, UserWrite, GroupRead, GroupWrite, OtherRead, OtherWrite')
+                # The read-only file's first half cached, the writable file whole.
+                # python3 drops the file (after sync, no page is dirty) and reads its first half back
+                # with read-ahead off (POSIX_FADV_RANDOM), so exactly that half is cached; dropping
+                # only the second half would not do, as one large folio may hold the whole file.
+                sync $readOnly $writable
+                $null = [IO.File]::ReadAllBytes($writable)
+                python3 -c "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM); os.pread(fd, 4 * $page, 0)" $readOnly
+                $asRoot = Get-MemoryMapResidency -LiteralPath $readOnly, $writable
+                $script = "`$r = Get-MemoryMapResidency -LiteralPath '$readOnly', '$writable' -ErrorAction Continue 2>&1; foreach (`$x in `$r) { if (`$x -is [Management.Automation.ErrorRecord]) { 'ERROR ' + `$x.FullyQualifiedErrorId } else { 'RESULT ' + `$x.ResidentPages + ' ' + (`$x.ResidentRanges -join ',') } }"
+                $process = Start-ChildPwsh -Script $script -Pwsh $staged.Pwsh -ModulePath (Join-Path $staged.ModulePath 'Mman.psd1') `
+                    -FileName setpriv -PrefixArgument '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--' `
+                    -Environment @{ HOME = $staged.Home; DOTNET_CLI_HOME = $staged.Home; XDG_CACHE_HOME = $staged.Home; XDG_DATA_HOME = $staged.Home; XDG_CONFIG_HOME = $staged.Home }
+                $run = Wait-ChildPwsh -Process $process -TimeoutSeconds 120
+                $lines = @(@($run.Output) -match '^(RESULT|ERROR) ')
+                if ($lines.Count -ne 2) { $skip = "the staged pwsh could not run as nobody (exit code $($run.ExitCode)): $($run.ErrorText) $($run.Output)" }
+                $hasCachestat = $kernel -ge [version]'6.5' -and [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -in 'X64', 'Arm64'
+            }
+        }
+
+        It 'Should see what root sees: half of one file cached, all of the other' {
+            if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+            $asRoot.ResidentPages | Should -Be @(4, 8)
+        }
+        It 'Should give nobody the truth about a file it may only read, through cachestat' {
+            if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+            # Never the 8 pages mincore reports: the truth where cachestat tells it, else a refusal.
+            $lines[0] | Should -BeIn @("RESULT 4 0+$(4 * $page)", 'ERROR FileAccessDenied,Mman.Commands.GetMemoryMapResidencyCommand')
+            if (-not $hasCachestat) { $lines[0] | Should -BeLike 'ERROR *' }
+        }
+        It 'Should give nobody the cache of a file it may write, through mincore' {
+            if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+            $lines[1] | Should -Be "RESULT 8 0+$(8 * $page)"
+        }
+    }
+
     Context 'When something cannot be measured' {
         BeforeAll {
             $file = New-TestFile -Path "$TestDrive/ok.bin" -Length 5000

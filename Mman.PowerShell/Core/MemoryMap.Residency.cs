@@ -33,7 +33,12 @@ namespace Mman
                 // The OS mapping starts on a page boundary; this map's byte 0 is _start bytes into it.
                 long firstPage = (_start + offset) / pageSize;
                 long endPage = count == 0 ? firstPage : (_start + offset + count + pageSize - 1) / pageSize;
-                if (endPage > firstPage)
+                if (endPage > firstPage && Kind == MemoryMapKind.File && !mapper.MincoreSeesFileCache(Path))
+                {
+                    // The OS mapping starts at file offset _backingOffset - _start (aligned).
+                    AddCacheResidency(mapper, _region.Backing, Path, _backingOffset - _start + (firstPage * pageSize), endPage - firstPage, runs);
+                }
+                else if (endPage > firstPage)
                 {
                     IntPtr address = new IntPtr(_region.Mapping.DangerousGetHandle().ToInt64() + (firstPage * pageSize));
                     mapper.AddResidency(address, endPage - firstPage, runs);
@@ -48,6 +53,21 @@ namespace Mman
             finally
             {
                 _region.Lock.ExitReadLock();
+            }
+        }
+
+        /// <summary>
+        /// The residency of a file this user may only read, where mincore would report every page
+        /// resident: asked of the page cache by file range (cachestat), or refused where the system
+        /// has no such call, rather than answered wrong.
+        /// </summary>
+        private static void AddCacheResidency(NativeMapper mapper, FileStream file, string path, long offset, long pages, ResidencyRuns runs)
+        {
+            if (!mapper.AddFileCacheResidency(file, offset, pages, runs))
+            {
+                throw new MemoryMapException(
+                    MemoryMapError.FileAccessDenied,
+                    "Linux shows which pages of '" + path + "' are cached only to its owner or a user who may write to it (mincore reports every page cached to others, and cachestat, where this kernel has it, refuses them), so this user cannot measure it.");
             }
         }
 
@@ -85,6 +105,11 @@ namespace Mman
                 ThrowIfNotMappable(file, fullPath, length);
                 long pageSize = mapper.PageSize;
                 var runs = new ResidencyRuns();
+                if (!mapper.MincoreSeesFileCache(fullPath))
+                {
+                    AddCacheResidency(mapper, file, fullPath, 0, (length + pageSize - 1) / pageSize, runs);
+                    return new MemoryResidency(fullPath, null, 0, length, pageSize, runs, runs.ToByteRanges(pageSize, 0, 0, length), mapper.GetCacheStatistics(file, 0, length));
+                }
 
                 // A window at a time, so that a file larger than a 32-bit address space is measured too;
                 // both sizes are multiples of every page size.

@@ -26,6 +26,20 @@ namespace Mman
         /// </summary>
         internal virtual CacheStatistics? GetCacheStatistics(FileStream file, long offset, long length) => null;
 
+        /// <summary>
+        /// Whether <see cref="AddResidency"/> over a mapping of the file at <paramref name="path"/> tells
+        /// the truth to this process. Linux's mincore shows a file's page cache only to a user who owns
+        /// the file or may write to it, and to others reports every page resident, whatever is cached.
+        /// </summary>
+        internal virtual bool MincoreSeesFileCache(string path) => true;
+
+        /// <summary>
+        /// Adds to <paramref name="runs"/> the residency of <paramref name="pages"/> pages of the file
+        /// from the page-aligned <paramref name="offset"/>, asked of the page cache by file range
+        /// (Linux cachestat) instead of through a mapping; false where the system has no such call.
+        /// </summary>
+        internal virtual bool AddFileCacheResidency(FileStream file, long offset, long pages, ResidencyRuns runs) => false;
+
         /// <summary>How many pages one query asks about: a 64 KiB vector, reused, so 1 GiB takes four calls.</summary>
         protected const int ResidencyChunkPages = 64 * 1024;
     }

@@ -10,9 +10,8 @@ namespace Mman
         // 0 unknown, 1 present, -1 absent (ENOSYS): asked once per process, not per file.
         private static int s_cachestat;
 
-        // mincore reports the system's page cache for a file mapping. (Linux does so only when this
-        // user owns the file or may write to it; otherwise it reports the pages mapped into this
-        // process, as a guard against probing another user's file accesses. The help says so.)
+        // mincore reports the system's page cache for a file mapping (on Linux only to a user who
+        // owns the file or may write to it: see MincoreSeesFileCache).
         internal override bool MeasuresFileCache => true;
 
         internal override void AddResidency(IntPtr address, long pages, ResidencyRuns runs)
@@ -41,6 +40,71 @@ namespace Mman
                 runs.Add(vector, n, mask);
                 done += n;
             }
+        }
+
+        internal override unsafe bool MincoreSeesFileCache(string path)
+        {
+            if (_isMacOS)
+            {
+                return true;
+            }
+
+            // The kernel's can_do_mincore: the owner (or CAP_FOWNER, which root has), or write
+            // permission to the inode (a read-only mount refuses it).
+            uint euid = Interop.Libc.geteuid();
+            if (euid == 0)
+            {
+                return true;
+            }
+
+            try
+            {
+                byte* buffer = stackalloc byte[512];
+                if (Interop.Libc.statx(Interop.Libc.AT_FDCWD, path, 0, Interop.Libc.STATX_UID, buffer) == 0 && *(uint*)(buffer + 20) == euid)
+                {
+                    return true;
+                }
+
+                return Interop.Libc.faccessat(Interop.Libc.AT_FDCWD, path, Interop.Libc.W_OK, Interop.Libc.AT_EACCESS_LINUX) == 0;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                return true;
+            }
+        }
+
+        internal override bool AddFileCacheResidency(FileStream file, long offset, long pages, ResidencyRuns runs)
+        {
+            if (pages == 0)
+            {
+                return true;
+            }
+
+            CacheStatistics? whole = GetCacheStatistics(file, offset, pages * PageSize);
+            if (!whole.HasValue)
+            {
+                return false;
+            }
+
+            AddByHalves(file, offset, pages, whole.Value.Cached, runs);
+            return true;
+        }
+
+        // cachestat counts the cached pages of a byte range: a range with none or all cached is one
+        // uniform run; any other is split in two, so a file that is mostly one or the other costs a
+        // few calls, and the worst case one call per page.
+        private void AddByHalves(FileStream file, long offset, long pages, long cached, ResidencyRuns runs)
+        {
+            if (cached <= 0 || cached >= pages)
+            {
+                runs.AddUniform(pages, cached > 0);
+                return;
+            }
+
+            long firstHalf = pages / 2;
+            long firstCached = GetCacheStatistics(file, offset, firstHalf * PageSize)?.Cached ?? 0;
+            AddByHalves(file, offset, firstHalf, firstCached, runs);
+            AddByHalves(file, offset + (firstHalf * PageSize), pages - firstHalf, cached - firstCached, runs);
         }
 
         internal override unsafe CacheStatistics? GetCacheStatistics(FileStream file, long offset, long length)

@@ -14,6 +14,18 @@ namespace Mman
             // reserved. Linux's headers give it no name.
             internal const byte MINCORE_RESIDENT_LINUX = 0x1;
 
+            // Linux statx(2) mask bit for stx_uid (a __u32 at byte 20 of struct statx), and faccessat(2)'s
+            // flag for checking with the effective ids, as the kernel's own permission check does.
+            internal const uint STATX_UID = 0x8;
+            internal const int W_OK = 0x2;
+            internal const int AT_EACCESS_LINUX = 0x200;
+
+            [DllImport(LibraryName)]
+            internal static extern uint geteuid();
+
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern int faccessat(int dirfd, string pathname, int mode, int flags);
+
             [DllImport(LibraryName, SetLastError = true)]
             internal static extern int mincore(IntPtr addr, UIntPtr length, [Out] byte[] vec);
 
