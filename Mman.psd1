@@ -19,6 +19,7 @@
         'Write-MemoryMap'
         'Set-MemoryMapProtection'
         'Sync-MemoryMap'
+        'Get-MemoryMapResidency'
         'Close-MemoryMap'
         'Get-MemoryMap'
         'Find-MemoryMap'

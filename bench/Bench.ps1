@@ -27,6 +27,9 @@
 .PARAMETER TempRoot
     Where the temporary folder is made; it needs about 2.1 GiB free (0.2 GiB with -Quick) and a file
     system with sparse files.
+.PARAMETER Only
+    Residency: only the data file and the residency row (Get-MemoryMapResidency against fincore on
+    the same half-cached file), then the table; a minute or so. All (the default): every row.
 .PARAMETER Quick
     For trying the script, not for figures: 64 MiB of data instead of 1 GiB, an 8 MiB text instead
     of 72 MiB, 10,000 gathered offsets instead of 100,000, fewer small-read calls and 3 repetitions
@@ -36,6 +39,8 @@
     dotnet pwsh ./build.ps1 Bench
 .EXAMPLE
     dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Quick
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Only Residency
 #>
 [CmdletBinding()]
 param(
@@ -45,7 +50,10 @@ param(
     [ValidateNotNullOrEmpty()]
     [string] $TempRoot = [IO.Path]::GetTempPath(),
 
-    [switch] $Quick
+    [switch] $Quick,
+
+    [ValidateSet('All', 'Residency')]
+    [string] $Only = 'All'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -425,6 +433,9 @@ $noSafeRoutes = if (-not $IsLinux) { 'Linux only: process_vm_readv, F_SETPIPE_SZ
 $noNamed = if (-not $IsLinux) { 'measured on Linux only' }
 $hasBuffer = (Get-Command Read-MemoryMap).Parameters.ContainsKey('Buffer')
 $noBuffer = if (-not $hasBuffer) { 'Read-MemoryMap has no -Buffer in this build' }
+# Set by rows that -Only Residency skips; the report reads them.
+$allocated = $null
+$textText = $null
 $checks = [Collections.Generic.List[string]]::new()
 $problems = [Collections.Generic.List[string]]::new()
 
@@ -462,6 +473,45 @@ try {
     finally {
         $stream.Dispose()
     }
+
+    #region Residency
+
+    # Before the cache is warmed: the file's first half only is cached, as after a job that read it.
+    # dd iflag=nocache count=0 drops the whole file from the cache (posix_fadvise DONTNEED; it was
+    # flushed above, so no page is dirty), and dd reads the first half back.
+    $residencyBenchmark = "Residency of a $dataText file, half of it cached (" + '`Get-MemoryMapResidency -LiteralPath $file`)'
+    $fincore = if ($IsLinux) { Find-Application 'fincore' } else { $null }
+    $dd = if ($IsLinux) { Find-Application 'dd' } else { $null }
+    if (-not $fincore -or -not $dd) {
+        $why = if (-not $IsLinux) { 'fincore and a file''s page cache by path are Linux tools here' } else { 'fincore (util-linux) or dd is not installed' }
+        Add-Row $residencyBenchmark '' 'fincore on the same file' '' -Missing $why -AtLeast 1
+    }
+    else {
+        Write-Status 'Residency: dropping the file from the cache and reading its first half back (dd), then Get-MemoryMapResidency against fincore'
+        & $dd "if=$dataPath" iflag=nocache count=0 status=none
+        & $dd "if=$dataPath" of=/dev/null bs=1M "count=$($DataSize / 2 / 1MB)" status=none
+        $residency = @{
+            Mman    = { param([string] $path) Get-MemoryMapResidency -LiteralPath $path }, @($dataPath)
+            Fincore = { param([string] $tool, [string] $path) & $tool --bytes --raw --noheadings --output RES $path }, @($fincore, $dataPath)
+        }
+        $timings = Measure-Interleaved ([ordered]@{ Mman = $residency.Mman; Fincore = $residency.Fincore })
+        $measured = Get-MemoryMapResidency -LiteralPath $dataPath
+        $fincoreBytes = [long](& $fincore --bytes --raw --noheadings --output RES $dataPath)
+        $fincorePages = [long][Math]::Ceiling($fincoreBytes / $measured.PageSize)
+        $residencyText = Format-Invariant '{0:N1} % resident: {1:N0} of {2:N0} pages, fincore {3:N0}' $measured.Percent $measured.ResidentPages $measured.Pages $fincorePages
+        if ([Math]::Abs($measured.ResidentPages - $fincorePages) -le 1) { $checks.Add("Get-MemoryMapResidency and fincore agree on the half-cached file ($residencyText)") }
+        else { $problems.Add("Get-MemoryMapResidency and fincore disagree on the half-cached file ($residencyText)") }
+        $mmanResidency = $timings.Mman.Seconds
+        $fincoreResidency = $timings.Fincore.Seconds
+        Add-Row $residencyBenchmark (Format-Invariant '{0:N2} ms' ($mmanResidency * 1000)) `
+            'fincore --bytes on the same file (a process started per call, as a script runs it)' (Format-Invariant '{0:N2} ms' ($fincoreResidency * 1000)) `
+            -Ratio ($fincoreResidency / $mmanResidency) -AtLeast 1
+    }
+
+    #endregion
+
+    # -Only Residency stops here; the regions below are left unindented so that they read as before.
+    if ($Only -eq 'All') {
 
     Write-Status 'Warming the page cache: reading the file once (and hashing it for the checks)'
     $stream = [IO.File]::OpenRead($dataPath)
@@ -1139,6 +1189,8 @@ Close-MemoryMap $map
         })
 
     #endregion
+
+    }
 }
 finally {
     # Also after a failure or Ctrl+C: every map closed, the named memory's name removed, the folder gone.
@@ -1167,27 +1219,31 @@ if ($Quick) { '- QUICK RUN (-Quick): smaller data and fewer repetitions, for try
 "- Date: $((Get-Date).ToString('yyyy-MM-dd HH:mm zzz', $Invariant))"
 "- Software: $($software -join '; ')"
 "- Module: $module"
-"- Data: $dataText of random bytes, a $textText log-like text and a sparse 16 GiB file$sparseNote, made for this run in a temporary folder and removed after it."
+if ($Only -eq 'Residency') { "- Data: $dataText of random bytes, made for this run in a temporary folder and removed after it (-Only Residency: the residency row alone)." }
+else { "- Data: $dataText of random bytes, a $textText log-like text and a sparse 16 GiB file$sparseNote, made for this run in a temporary folder and removed after it." }
 if ($ticksAtStart) {
     $others = (($ticksAtEnd.Busy - $ticksAtStart.Busy) - ($ticksAtEnd.Self - $ticksAtStart.Self)) / ($ticksAtEnd.Total - $ticksAtStart.Total)
     Format-Invariant '- Other processes used {0:P0} of the machine''s CPU time during the run (/proc/stat; 0 % would mean the run had it to itself).' ([Math]::Max(0.0, $others))
 }
-"- The page cache was warmed before the read timings by reading the $dataText file once; every read below is from memory."
+if ($Only -eq 'All') { "- The page cache was warmed before the read timings by reading the $dataText file once; every read below is from memory." }
 ''
 Format-MarkdownTable
 ''
 (Format-Invariant '- Medians of {0} timed runs, each set after one untimed warm-up run ({1} runs for Get-Content per byte and for the sparse-file child processes; a method whose first run took {2} s or more was timed by that run alone, and says so). GB/s is 10^9 bytes per second.' $Repetitions $SlowRepetitions $LongRun)
 '- Ratio: Mman''s speed ÷ the alternative''s, higher is better; where the target reads "the cost" (the small read, Find -All and the rows beside them), Mman''s time ÷ the alternative''s, lower is better. Rows with no target are for information.'
-'- PowerShell methods run as loops over local variables in one pwsh; the maps and the accessor are opened once, outside the timings. Python (bench/bench.py) and C (bench/memcpy.c, bench/saferoutes.c, -O2) time themselves, without their start-up; the grep timings include starting grep.'
-'- New arrays: both sides of a row treat the array alike. "Kept in a variable" (`$chunk = ...` until the next chunk replaces it) is what a loop that processes its chunks does. "Discarded at once" (`$null = ...`) leaves no survivor, so .NET''s large-object-heap budget stays at its minimum and a blocking gen2 collection runs every few 1 MiB allocations, for FileStream as for Mman. "gen2 GCs" is GC.CollectionCount(2) after minus before, in one timed run (median); the full collection before each run is not counted. The allocation-alone row is the floor every new-array method pays. The methods of these rows take turns, run by run (A B C, A B C, ...), so that what the machine does over the minutes (memory the hypervisor hands back, the GC tuning itself) falls on each alike.'
-"- -Buffer: measured only when Read-MemoryMap has a -Buffer parameter (Get-Command); this build $(if ($hasBuffer) { 'has it' } else { 'has not' }). Each call fills the 1 MiB array from -Offset and emits the number of bytes read; FileStream reads into one reused array the same way. The methods take turns run by run, as for new arrays. The -Count 0 row is the same loop copying nothing: what 1,024 calls of the cmdlet cost by themselves (parameter binding and the pipeline), which no copy can win back; the core-method row is the same copies without the cmdlet."
-"- One call: both allocate a new $dataText object: Read-MemoryMap a byte[], Python a bytes object (m[0:size]). C memcpy copies into one reused buffer, so it is the physical limit rather than the same work."
-"- Gathers: the same $countText random offsets for every map and method. The anonymous map (New-MemoryMap -Size) and, on Linux, the named shared memory (New-MemoryMap -Name mman-bench-<pid>, removed with Remove-MemoryMap at the end) were filled with the file's bytes before the timings; Python reads an mmap of the file."
-'- Copy routes (bench/saferoutes.c, Linux): reading file-backed memory by plain loads (memcpy) is the floor, but kills the process with SIGBUS when another process truncates the file; process_vm_readv, pread and writev into a pipe report an error instead. Their per-value cost is the floor of a crash-safe gather by that route; Mman copies file-backed and named memory through such a route, anonymous memory directly.'
-"- Find -All: a log-like text made for the run from a seeded Random (seed $TextSeed), $Word as the level of one line in ten; every searcher must count the same matches, and Mman's file and anonymous maps must give the same offsets (Python's too). Python: i = m.find(p); while i != -1: i = m.find(p, i + 1). grep: sh -c 'grep -b -o -F ERROR FILE | wc -l' with LC_ALL=C."
-'- Find an absent pattern: 15 random bytes (none of them NUL, CR or LF), absent from the file; grep gets the same bytes as a fixed string from a file, with -a and LC_ALL=C.'
-'- Write: each run writes a new file. Mman sizes it with SetLength, maps it Read,Write and Shared, makes one Write-MemoryMap call per chunk, then Sync-MemoryMap (msync MS_SYNC on Linux); FileStream writes as many times, then Flush($true) (fsync). The two alternate in going first.'
-'- Sparse: in a fresh child pwsh, after the same calls once untimed; the increase is the peak working set (VmHWM, reset through /proc/self/clear_refs on Linux) over the working set before New-MemoryMap.'
+if ($Only -eq 'All') {
+    '- PowerShell methods run as loops over local variables in one pwsh; the maps and the accessor are opened once, outside the timings. Python (bench/bench.py) and C (bench/memcpy.c, bench/saferoutes.c, -O2) time themselves, without their start-up; the grep timings include starting grep.'
+    '- New arrays: both sides of a row treat the array alike. "Kept in a variable" (`$chunk = ...` until the next chunk replaces it) is what a loop that processes its chunks does. "Discarded at once" (`$null = ...`) leaves no survivor, so .NET''s large-object-heap budget stays at its minimum and a blocking gen2 collection runs every few 1 MiB allocations, for FileStream as for Mman. "gen2 GCs" is GC.CollectionCount(2) after minus before, in one timed run (median); the full collection before each run is not counted. The allocation-alone row is the floor every new-array method pays. The methods of these rows take turns, run by run (A B C, A B C, ...), so that what the machine does over the minutes (memory the hypervisor hands back, the GC tuning itself) falls on each alike.'
+    "- -Buffer: measured only when Read-MemoryMap has a -Buffer parameter (Get-Command); this build $(if ($hasBuffer) { 'has it' } else { 'has not' }). Each call fills the 1 MiB array from -Offset and emits the number of bytes read; FileStream reads into one reused array the same way. The methods take turns run by run, as for new arrays. The -Count 0 row is the same loop copying nothing: what 1,024 calls of the cmdlet cost by themselves (parameter binding and the pipeline), which no copy can win back; the core-method row is the same copies without the cmdlet."
+    "- One call: both allocate a new $dataText object: Read-MemoryMap a byte[], Python a bytes object (m[0:size]). C memcpy copies into one reused buffer, so it is the physical limit rather than the same work."
+    "- Gathers: the same $countText random offsets for every map and method. The anonymous map (New-MemoryMap -Size) and, on Linux, the named shared memory (New-MemoryMap -Name mman-bench-<pid>, removed with Remove-MemoryMap at the end) were filled with the file's bytes before the timings; Python reads an mmap of the file."
+    '- Copy routes (bench/saferoutes.c, Linux): reading file-backed memory by plain loads (memcpy) is the floor, but kills the process with SIGBUS when another process truncates the file; process_vm_readv, pread and writev into a pipe report an error instead. Their per-value cost is the floor of a crash-safe gather by that route; Mman copies file-backed and named memory through such a route, anonymous memory directly.'
+    "- Find -All: a log-like text made for the run from a seeded Random (seed $TextSeed), $Word as the level of one line in ten; every searcher must count the same matches, and Mman's file and anonymous maps must give the same offsets (Python's too). Python: i = m.find(p); while i != -1: i = m.find(p, i + 1). grep: sh -c 'grep -b -o -F ERROR FILE | wc -l' with LC_ALL=C."
+    '- Find an absent pattern: 15 random bytes (none of them NUL, CR or LF), absent from the file; grep gets the same bytes as a fixed string from a file, with -a and LC_ALL=C.'
+    '- Write: each run writes a new file. Mman sizes it with SetLength, maps it Read,Write and Shared, makes one Write-MemoryMap call per chunk, then Sync-MemoryMap (msync MS_SYNC on Linux); FileStream writes as many times, then Flush($true) (fsync). The two alternate in going first.'
+    '- Sparse: in a fresh child pwsh, after the same calls once untimed; the increase is the peak working set (VmHWM, reset through /proc/self/clear_refs on Linux) over the working set before New-MemoryMap.'
+}
+"- Residency (Linux): before the cache is warmed, the $dataText file is dropped from the page cache (dd iflag=nocache count=0) and its first half read back (dd bs=1M), so both tools measure the same half-cached file; the two take turns, run by run. Get-MemoryMapResidency maps the file read-only in 1 GiB windows, asks mincore (and cachestat), unmaps and closes it, and returns its object; fincore runs as a script would run it, a process per call, its --bytes RES read back as text. Ratio: fincore's time ÷ Mman's."
 if ($checks.Count) { "- Checks passed: $($checks -join '; ')." }
 if ($problems.Count) { "- CHECKS FAILED: $($problems -join '; ')." }
 (Format-Invariant '- Run time: {0:N0} min {1:N0} s, making the data included.' ([Math]::Floor($clock.Elapsed.TotalMinutes)) $clock.Elapsed.Seconds)

@@ -23,6 +23,8 @@ namespace Mman.Tests.Core
         {
             ["SYS_cachestat"] = "the cachestat system call (Linux 6.5) is newer than some C libraries' headers",
             ["MADV_POPULATE_WRITE"] = "Linux 5.14; older C libraries' headers lack it",
+            ["MINCORE_INCORE"] = "macOS's name (sys/mman.h); Linux's headers have none",
+            ["MINCORE_RESIDENT_LINUX"] = "Linux documents bit 0 of mincore's vector in mincore(2) but its headers give it no name",
             ["CONFIGFS_MAGIC"] = "configfs keeps its magic number in its own source (fs/configfs/mount.c), not in linux/magic.h",
         };
 

@@ -10,18 +10,19 @@ Describe 'Mman module manifest' -Tag CI {
             $manifest = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
             $expected = @(
                 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
-                'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap', 'Request-MemoryMapResidency',
-                'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap'
+                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
+                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Unlock-MemoryMap', 'Write-MemoryMap'
             )
         }
 
         It 'Should pass Test-ModuleManifest' {
             $manifest.Name | Should -Be 'Mman'
         }
-        It 'Should list exactly the fifteen cmdlets to export' {
+        It 'Should list exactly the sixteen cmdlets to export' {
             @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
         }
-        It 'Should export exactly the fifteen cmdlets once imported' {
+        It 'Should export exactly the sixteen cmdlets once imported' {
             @((Get-Command -Module Mman).Name | Sort-Object) | Should -Be $expected
         }
         It 'Should export cmdlets only' {
@@ -61,8 +62,9 @@ Describe 'Mman module manifest' -Tag CI {
             $assembly = (Get-Command New-MemoryMap).ImplementingType.Assembly
             $names = @(
                 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
-                'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap', 'Request-MemoryMapResidency',
-                'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap'
+                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
+                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Unlock-MemoryMap', 'Write-MemoryMap'
             )
         }
 
@@ -150,11 +152,12 @@ Close-MemoryMap `$map
             $result = Invoke-ChildPwsh -Script $script | Select-Object -Last 1 | ConvertFrom-Json
         }
 
-        It 'Should still export exactly the fifteen cmdlets' {
+        It 'Should still export exactly the sixteen cmdlets' {
             $result.Cmdlets | Should -Be @(
                 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
-                'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap', 'Request-MemoryMapResidency',
-                'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap')
+                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
+                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Unlock-MemoryMap', 'Write-MemoryMap')
         }
         It 'Should hold Mman and its nested assembly once each' {
             $result.Modules | Should -Be @('Mman', 'Mman.PowerShell')

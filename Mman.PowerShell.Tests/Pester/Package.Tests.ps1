@@ -240,10 +240,12 @@ Close-MemoryMap `$again, `$named
         It 'Should run the cmdlets of the installed net8.0 build' {
             $smoke.Assembly | Should -BeExactly (Join-Path $moduleBase 'net8.0/Mman.PowerShell.dll')
         }
-        It 'Should export the eleven cmdlets' {
+        It 'Should export the sixteen cmdlets' {
             $smoke.Cmdlets | Should -Be @(
-                'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap',
-                'Remove-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Unlock-MemoryMap', 'Write-MemoryMap')
+                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
+                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
+                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Unlock-MemoryMap', 'Write-MemoryMap')
         }
         It 'Should have written through a file map to the file' {
             $bytes = [IO.File]::ReadAllBytes($file)

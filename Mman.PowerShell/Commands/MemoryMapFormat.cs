@@ -39,6 +39,50 @@ namespace Mman.Commands
                 suffix = string.Empty;
             }
 
+            return Shorten(where, suffix, width);
+        }
+
+        /// <summary>
+        /// What a residency report is of, in at most <paramref name="width"/> characters: the file's path,
+        /// or "map N" and the map's Source; a long path loses its beginning, as in <see cref="Source"/>.
+        /// </summary>
+        /// <param name="residency">The report; null gives an empty string.</param>
+        /// <param name="width">The column's width; 0 or less leaves the text whole.</param>
+        public static string ResidencySource(MemoryResidency residency, int width)
+        {
+            if (residency == null)
+            {
+                return string.Empty;
+            }
+
+            if (residency.Map == null)
+            {
+                return Shorten(residency.Path ?? string.Empty, string.Empty, width);
+            }
+
+            string map = "map " + residency.Map.Id.ToString(CultureInfo.InvariantCulture);
+            string source = Source(residency.Map, width <= 0 ? 0 : System.Math.Max(1, width - map.Length - 1));
+            string text = source.Length == 0 ? map : map + " " + source;
+            if (width > 0 && text.Length > width)
+            {
+                // A view's suffix leaves no room for its path: the map and where it is in its parent
+                // say more than three dots would, and the parent's row has the path.
+                MemoryMap parent = residency.Map.Parent;
+                text = parent == null
+                    ? map
+                    : string.Format(CultureInfo.InvariantCulture, "{0} (view of {1} @ {2})", map, parent.Id, residency.Map.ParentOffset);
+                if (text.Length > width)
+                {
+                    text = map;
+                }
+            }
+
+            return text;
+        }
+
+        /// <summary>The path or name and its suffix, the path shortened from its start to fit the width.</summary>
+        private static string Shorten(string where, string suffix, int width)
+        {
             string text = (where + suffix).TrimStart();
             if (width <= 0 || text.Length <= width)
             {

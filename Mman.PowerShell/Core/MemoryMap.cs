@@ -572,22 +572,7 @@ namespace Mman
         private static long CheckFileRange(FileStream file, string path, long offset, long? size)
         {
             long fileLength = file.Length;
-
-            // A file of procfs or sysfs is made when it is read: its size says nothing (0 for most of
-            // procfs, a page for sysfs) and most have no pages at all. Telling the user "empty" or
-            // "mmap failed with ENODEV" would hide why.
-            string generatedBy = NativeMapper.Current.GeneratedFileSystem(file);
-            if (generatedBy != null && (fileLength == 0 || !NativeMapper.Current.HasPages(file)))
-            {
-                throw new MemoryMapArgumentException(
-                    MemoryMapError.FileNotMappable,
-                    string.Format(
-                        CultureInfo.InvariantCulture,
-                        "The file '{0}' cannot be mapped: it is on {1}, whose files are made by the system when they are read, so it has no pages to map (the size reported for it, {2} bytes, is not its contents).",
-                        path, generatedBy, fileLength),
-                    "path");
-            }
-
+            ThrowIfNotMappable(file, path, fileLength);
             if (fileLength == 0)
             {
                 throw new MemoryMapArgumentException(MemoryMapError.FileEmpty, "The file '" + path + "' is empty (0 bytes); a map needs at least one byte.", "path");
@@ -612,6 +597,26 @@ namespace Mman
 
             CheckAddressSpace(length + (offset % NativeMapper.Current.OffsetAlignment));
             return length;
+        }
+
+        /// <summary>
+        /// Throws unless the file has pages to map. A file of procfs or sysfs is made when it is read:
+        /// its size says nothing (0 for most of procfs, a page for sysfs) and most have no pages at all.
+        /// Telling the user "empty" or "mmap failed with ENODEV" would hide why.
+        /// </summary>
+        private static void ThrowIfNotMappable(FileStream file, string path, long fileLength)
+        {
+            string generatedBy = NativeMapper.Current.GeneratedFileSystem(file);
+            if (generatedBy != null && (fileLength == 0 || !NativeMapper.Current.HasPages(file)))
+            {
+                throw new MemoryMapArgumentException(
+                    MemoryMapError.FileNotMappable,
+                    string.Format(
+                        CultureInfo.InvariantCulture,
+                        "The file '{0}' cannot be mapped: it is on {1}, whose files are made by the system when they are read, so it has no pages to map (the size reported for it, {2} bytes, is not its contents).",
+                        path, generatedBy, fileLength),
+                    "path");
+            }
         }
 
         /// <summary>Maps a range <see cref="CheckFileRange"/> has admitted.</summary>

@@ -73,7 +73,7 @@ namespace Mman
                 for (int i = 0; i <= n; i++)
                 {
                     ulong attributes = i < n ? (ulong)entries[i].VirtualAttributes : 0;
-                    bool trim = (attributes & WorkingSetExValid) != 0 && (attributes & WorkingSetExLocked) == 0;
+                    bool trim = (attributes & PSAPI_WORKING_SET_EX_BLOCK_VALID) != 0 && (attributes & PSAPI_WORKING_SET_EX_BLOCK_LOCKED) == 0;
                     if (trim && run < 0)
                     {
                         run = i;

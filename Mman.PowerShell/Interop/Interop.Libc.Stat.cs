@@ -16,6 +16,7 @@ namespace Mman
             internal const int AT_EMPTY_PATH = 0x1000;
             internal const uint STATX_TYPE = 0x1;
             internal const uint STATX_MODE = 0x2;
+            internal const uint STATX_UID = 0x8;
             internal const uint STATX_SIZE = 0x200;
             internal const uint STATX_BASIC_STATS = 0x7FF;
             internal const int SEEK_END = 2;
