@@ -473,6 +473,7 @@ function Get-LockedSpan {
     $firstPage = [Math]::Floor($first / $page)
     $endPage = [Math]::Ceiling(($first + $Count) / $page)
     return [long](($endPage - $firstPage) * $page)
+}
 
 function Get-CachedPageCount {
     <#

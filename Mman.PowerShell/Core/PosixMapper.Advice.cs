@@ -69,7 +69,17 @@ namespace Mman
                 throw Failure(MemoryMapError.NativeError, "madvise(MADV_DONTNEED)", code);
             }
 
-            int result = posix_fadvise((int)file.SafeFileHandle.DangerousGetHandle(), fileOffset, length, POSIX_FADV_DONTNEED);
+            // posix_fadvise drops clean pages only: a page still dirty (written with write(), or through
+            // a map of another process) or under writeback stays. msync writes back nothing for a map
+            // of a file opened read-only, as a map of a file by path is, so the range is written back
+            // here, whatever wrote it, and waited for.
+            int fd = (int)file.SafeFileHandle.DangerousGetHandle();
+            if (sync_file_range(fd, fileOffset, length, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0)
+            {
+                throw Failure(MemoryMapError.NativeError, "sync_file_range");
+            }
+
+            int result = posix_fadvise(fd, fileOffset, length, POSIX_FADV_DONTNEED);
             if (result != 0)
             {
                 throw Failure(MemoryMapError.NativeError, "posix_fadvise(POSIX_FADV_DONTNEED)", result);

@@ -38,6 +38,15 @@ namespace Mman
                 IntPtr.Size == 8
                     ? posix_fadvise64bit(fd, offset, len, advice)
                     : posix_fadvise32bit(fd, offset, len, advice);
+
+            // Linux (linux/fs.h via fcntl.h): start writing a range's dirty pages, and wait for them.
+            internal const int SYNC_FILE_RANGE_WAIT_BEFORE = 1;
+            internal const int SYNC_FILE_RANGE_WRITE = 2;
+            internal const int SYNC_FILE_RANGE_WAIT_AFTER = 4;
+
+            // glibc and musl declare it with 64-bit offsets on every architecture (off64_t).
+            [DllImport(LibraryName, SetLastError = true)]
+            internal static extern int sync_file_range(int fd, long offset, long nbytes, uint flags);
         }
     }
 }
