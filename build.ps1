@@ -246,21 +246,27 @@ function Invoke-InWinePrefix {
     # Runs a script block with a fresh Wine prefix in the temp folder (outside the repository: its
     # dosdevices/z: links to /, which module discovery would walk if it were under a folder on
     # PSModulePath), no Wine debug output and the CLR's W^X double mapping off (it crashes under
-    # Wine); stops wineserver and deletes the prefix afterwards.
+    # Wine); stops wineserver and deletes the prefix afterwards. HOME points at a throwaway folder
+    # too: a new prefix links the Windows user's Documents (and Desktop, Music, ...) to $HOME, so
+    # what a test writes there, such as a module PSResourceGet installs for the CurrentUser, would
+    # otherwise land in the real home (~/PowerShell/Modules) and outlive the run.
     param([scriptblock] $Script)
     $prefix = Join-Path ([IO.Path]::GetTempPath()) "mman-wineprefix-$PID-$([Guid]::NewGuid().ToString('N').Substring(0, 8))"
-    $names = 'WINEPREFIX', 'WINEDEBUG', 'DOTNET_EnableWriteXorExecute'
+    $unixHome = "$prefix-home"
+    $names = 'WINEPREFIX', 'WINEDEBUG', 'DOTNET_EnableWriteXorExecute', 'HOME'
     $saved = @{}
     foreach ($name in $names) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
     try {
+        $null = New-Item -ItemType Directory -Path $unixHome
         $env:WINEPREFIX = $prefix
         $env:WINEDEBUG = '-all'
         $env:DOTNET_EnableWriteXorExecute = '0'
+        $env:HOME = $unixHome
         & $Script
     }
     finally {
         & (Join-Path (Split-Path (Find-Wine)) 'wineserver') -k 2>$null | Out-Null
-        Remove-Item $prefix -Recurse -Force -ErrorAction Ignore
+        Remove-Item $prefix, $unixHome -Recurse -Force -ErrorAction Ignore
         # Set-Item removes a variable that was unset (see Invoke-WithIsolatedHome).
         foreach ($name in $names) { Set-Item -LiteralPath "Env:$name" -Value $saved[$name] }
     }

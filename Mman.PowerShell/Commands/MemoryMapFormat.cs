@@ -66,14 +66,21 @@ namespace Mman.Commands
             if (width > 0 && text.Length > width)
             {
                 // A view's suffix leaves no room for its path: the map and where it is in its parent
-                // say more than three dots would, and the parent's row has the path.
+                // say more than three dots would, and the parent's row has the path. Long ids (a
+                // session that has made thousands of maps) take the shorter forms.
+                text = map;
                 MemoryMap parent = residency.Map.Parent;
-                text = parent == null
-                    ? map
-                    : string.Format(CultureInfo.InvariantCulture, "{0} (view of {1} @ {2})", map, parent.Id, residency.Map.ParentOffset);
-                if (text.Length > width)
+                if (parent != null)
                 {
-                    text = map;
+                    foreach (string form in new[] { "{0} (view of {1} @ {2})", "{0} (of {1} @ {2})", "{0} (view of {1})" })
+                    {
+                        string candidate = string.Format(CultureInfo.InvariantCulture, form, map, parent.Id, residency.Map.ParentOffset);
+                        if (candidate.Length <= width)
+                        {
+                            text = candidate;
+                            break;
+                        }
+                    }
                 }
             }
 
