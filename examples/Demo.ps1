@@ -71,6 +71,11 @@ try {
     $anon | Write-MemoryMap -Data 0xCA, 0xFE, 0xBA, 0xBE -Offset 4096 -PassThru |
         Read-MemoryMap -Offset 4094 -Count 8 -AsHex | Show-Table
 
+    Show-Step 'Residency (Get-MemoryMapResidency): only touched pages are in memory; Lock-MemoryMap keeps one'
+    Lock-MemoryMap $anon -Offset 4096 -Count 4
+    Get-MemoryMapResidency $anon | Show-Table
+    Write-Host "Locked: $($anon.LockedBytes) bytes, the page that holds CA FE BA BE, until the map closes."
+
     Show-Step 'Typed access: write three Int64 values into records, read them back in one gathered call'
     Write-MemoryMap $anon -Value 10, 20, 30 -As Int64 -Offset 0, 512, 1024
     (Read-MemoryMap $anon -As Int64 -Offset 0, 512, 1024) -join ', ' | Write-Host
