@@ -123,6 +123,8 @@ namespace Mman.Commands
                     return ErrorCategory.NotImplemented;
                 case MemoryMapError.UnexpectedError:
                     return ErrorCategory.NotSpecified;
+                case MemoryMapError.WaitTimedOut:
+                    return ErrorCategory.OperationTimeout;
                 case MemoryMapError.MapFailed:
                     string name = ((MemoryMapException)exception).NativeErrorName;
                     return name == "EACCES" || name == "EPERM" || name == "ERROR_ACCESS_DENIED"
@@ -132,6 +134,7 @@ namespace Mman.Commands
                 case MemoryMapError.NativeError:
                 case MemoryMapError.DiscardNotPrivate:
                 case MemoryMapError.NoCacheToEvict:
+                case MemoryMapError.ViewNotResizable:
                     return ErrorCategory.InvalidOperation;
                 default:
                     // Argument errors of the core, and the cmdlets' own path and value errors.

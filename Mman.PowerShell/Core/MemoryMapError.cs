@@ -171,5 +171,23 @@ namespace Mman
 
         /// <summary>Discarding works on whole pages, and the range starts or ends inside a page that holds bytes outside it.</summary>
         RangeNotPageAligned,
+
+        /// <summary>
+        /// A record layout cannot be used: a field's type is unknown, a field has no bytes, two fields
+        /// overlap, or the stride is smaller than a record.
+        /// </summary>
+        LayoutInvalid,
+
+        /// <summary>A record to write lacks a field of its layout.</summary>
+        RecordFieldMissing,
+
+        /// <summary>An atomic operation or a wait was asked at an address that is not a multiple of its integer's size.</summary>
+        IntegerNotAligned,
+
+        /// <summary>A wait ended because its timeout passed before the value was seen.</summary>
+        WaitTimedOut,
+
+        /// <summary>A view cannot change size; its parent can.</summary>
+        ViewNotResizable,
     }
 }
