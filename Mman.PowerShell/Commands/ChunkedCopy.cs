@@ -32,6 +32,36 @@ namespace Mman.Commands
             return bytes;
         }
 
+        /// <summary>
+        /// Copies between two maps (or within one) through the core, which takes the chunks in the order
+        /// overlapping ranges need; at least <see cref="ProgressThreshold"/> bytes with progress between
+        /// chunks, so Ctrl+C stops it there. The status names the bytes done, so a stopped copy says how
+        /// far it got: the first bytes of the range, or its last when the chunks run backward.
+        /// </summary>
+        internal static void Copy(Cmdlet cmdlet, MemoryMap source, long offset, MemoryMap destination, long destinationOffset, long count)
+        {
+            if (count < ProgressThreshold)
+            {
+                source.CopyTo(offset, destination, destinationOffset, count);
+                return;
+            }
+
+            bool backward = source.CopiesBackward(offset, destination, destinationOffset);
+            var progress = new ProgressRecord(0x4D4D, "Copy-MemoryMap: map " + source.Id + " to map " + destination.Id, "Starting");
+            source.CopyTo(offset, destination, destinationOffset, count, ChunkSize, done =>
+            {
+                progress.PercentComplete = (int)(done * 100 / count);
+                progress.StatusDescription = string.Format(
+                    CultureInfo.CurrentCulture,
+                    backward ? "{0:N0} of {1:N0} MiB, the last bytes of the range first" : "{0:N0} of {1:N0} MiB",
+                    done >> 20,
+                    count >> 20);
+                cmdlet.WriteProgress(progress);
+            });
+            progress.RecordType = ProgressRecordType.Completed;
+            cmdlet.WriteProgress(progress);
+        }
+
         /// <summary>Calls <paramref name="copy"/>(position, length) over [0, total).</summary>
         internal static void Run(Cmdlet cmdlet, string activity, long total, Action<long, int> copy)
         {

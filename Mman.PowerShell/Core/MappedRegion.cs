@@ -10,6 +10,8 @@ namespace Mman
     /// </summary>
     internal sealed class MappedRegion
     {
+        private static long s_created;
+
         /// <param name="mapping">The OS mapping.</param>
         /// <param name="protection">The protection every page starts with.</param>
         /// <param name="backing">The file, or the shared-memory object as a file, behind the mapping; null for memory without one.</param>
@@ -25,7 +27,15 @@ namespace Mman
             Copier = BackingCanShrink ? NativeMapper.Current.FaultSafeCopier : MappedMemoryCopier.Plain;
             long pageSize = NativeMapper.Current.PageSize;
             Pages = new PageProtections((mapping.Length + pageSize - 1) / pageSize, protection);
+            Sequence = Interlocked.Increment(ref s_created);
         }
+
+        /// <summary>
+        /// The order in which regions were created, unique in the process. A copy between two regions
+        /// takes their locks in this order, so two copies in opposite directions on two threads cannot
+        /// each hold one lock while a writer queued on the other keeps them waiting for ever.
+        /// </summary>
+        internal long Sequence { get; }
 
         /// <summary>The OS mapping; unmapped when the map that created it closes.</summary>
         internal MappingHandle Mapping { get; }
