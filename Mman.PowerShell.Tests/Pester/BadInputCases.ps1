@@ -192,7 +192,7 @@ function Get-BadInputCase {
         MapClosed = 'InvalidOperation'; FileTruncated = 'InvalidData'; MapFailed = 'ResourceUnavailable'
         FileNotFound = 'ObjectNotFound'; MapNotFound = 'ObjectNotFound'; FileOpenFailed = 'OpenError'
         PathAmbiguous = 'InvalidArgument'; PathIsDirectory = 'InvalidArgument'; PathNotFileSystem = 'InvalidArgument'
-        PathNotValid = 'InvalidArgument'
+        PathNotValid = 'InvalidArgument'; InvalidArgument = 'InvalidArgument'
         # PowerShell's own parameter binding.
         CannotConvertArgumentNoMessage = 'InvalidArgument'; CannotConvertArgument = 'InvalidArgument'
         AmbiguousParameterSet = 'InvalidArgument'; NamedParameterNotFound = 'InvalidArgument'
@@ -473,6 +473,31 @@ function Get-BadInputCase {
     Add-Case Set-MemoryMapProtection 'text as -InputObject' CannotConvertArgumentNoMessage { Set-MemoryMapProtection -InputObject 'text' -Protection Read }
     Add-Case Set-MemoryMapProtection 'two maps as -InputObject' CannotConvertArgument { param($fx) Set-MemoryMapProtection -InputObject @($fx.Maps.Anon, $fx.Maps.Shared) -Protection Read } Anon
     Add-Case Set-MemoryMapProtection 'unknown parameter' NamedParameterNotFound { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection Read -Bogus } Anon
+
+    # ---- Copy-MemoryMap ----
+    Add-Case Copy-MemoryMap 'offset -1' OffsetNegative { param($fx) Copy-MemoryMap $fx.Maps.Anon -Offset -1 -DestinationOffset 0 -Count 1 } Anon
+    Add-Case Copy-MemoryMap 'destination offset -1' OffsetNegative { param($fx) Copy-MemoryMap $fx.Maps.Anon -DestinationOffset -1 -Count 1 } Anon
+    Add-Case Copy-MemoryMap 'count -1' CountNegative { param($fx) Copy-MemoryMap $fx.Maps.Anon -DestinationOffset 1 -Count -1 } Anon
+    Add-Case Copy-MemoryMap 'source range past the end' RangeOutsideMap { param($fx) Copy-MemoryMap $fx.Maps.Anon -Offset 4000 -DestinationOffset 0 -Count 100 } Anon
+    Add-Case Copy-MemoryMap 'destination range past the end' RangeOutsideMap { param($fx) Copy-MemoryMap $fx.Maps.FileShared -Destination $fx.Maps.Anon -DestinationOffset 4000 -Count 100 } Anon
+    Add-Case Copy-MemoryMap 'offset + count overflowing Int64' RangeOutsideMap { param($fx) Copy-MemoryMap $fx.Maps.Anon -Offset ([long]::MaxValue) -DestinationOffset 0 -Count ([long]::MaxValue) } Anon
+    Add-Case Copy-MemoryMap 'count Int64.MaxValue into another map' RangeOutsideMap { param($fx) Copy-MemoryMap $fx.Maps.FileShared -Destination $fx.Maps.FileOffset -Count ([long]::MaxValue) } FileOffset
+    Add-Case Copy-MemoryMap 'closed source' MapClosed { param($fx) Copy-MemoryMap $fx.Maps.Closed -Destination $fx.Maps.Anon } Anon
+    Add-Case Copy-MemoryMap 'closed destination' MapClosed { param($fx) Copy-MemoryMap $fx.Maps.FileShared -Destination $fx.Maps.ClosedFile } FileShared
+    Add-Case Copy-MemoryMap 'unreadable source' MapNotReadable { param($fx) Copy-MemoryMap $fx.Maps.None -Destination $fx.Maps.Anon } Anon
+    Add-Case Copy-MemoryMap 'write-only source' MapNotReadable { param($fx) Copy-MemoryMap $fx.Maps.WriteOnly -Destination $fx.Maps.Shared } Shared
+    Add-Case Copy-MemoryMap 'read-only destination' MapNotWritable { param($fx) Copy-MemoryMap $fx.Maps.Anon -Destination $fx.Maps.ReadOnly } ReadOnly
+    Add-Case Copy-MemoryMap 'read-only file map as destination' MapNotWritable { param($fx) Copy-MemoryMap $fx.Maps.Anon -Destination $fx.Maps.FileRead } FileRead
+    Add-Case Copy-MemoryMap 'move within a read-only map' MapNotWritable { param($fx) Copy-MemoryMap $fx.Maps.ReadOnly -Offset 1 -DestinationOffset 0 } ReadOnly
+    Add-Case Copy-MemoryMap 'truncated file as source' FileTruncated { param($fx) Copy-MemoryMap $fx.Maps.Truncated -Offset 8000 -Count 10 -Destination $fx.Maps.Anon } Anon
+    Add-Case Copy-MemoryMap 'truncated file as destination' FileTruncated { param($fx) Copy-MemoryMap $fx.Maps.Anon -Destination $fx.Maps.Truncated -DestinationOffset 8000 -Count 10 } Truncated
+    Add-Case Copy-MemoryMap 'move within a truncated file, past the cut' FileTruncated { param($fx) Copy-MemoryMap $fx.Maps.Truncated -Offset 0 -DestinationOffset 8000 -Count 10 } Truncated
+    Add-Case Copy-MemoryMap 'within one map without -DestinationOffset' InvalidArgument { param($fx) Copy-MemoryMap $fx.Maps.Anon -Offset 10 } Anon
+    Add-Case Copy-MemoryMap 'null map' ParameterArgumentValidationError { Copy-MemoryMap -InputObject $null -DestinationOffset 0 }
+    Add-Case Copy-MemoryMap 'null destination' ParameterArgumentValidationError { param($fx) Copy-MemoryMap $fx.Maps.Anon -Destination $null } Anon
+    Add-Case Copy-MemoryMap 'text from the pipeline' InputObjectNotBound { 'text' | Copy-MemoryMap -DestinationOffset 1 }
+    Add-Case Copy-MemoryMap 'text as -Destination' CannotConvertArgumentNoMessage { param($fx) Copy-MemoryMap $fx.Maps.Anon -Destination 'text' } Anon
+    Add-Case Copy-MemoryMap 'offset text' CannotConvertArgumentNoMessage { param($fx) Copy-MemoryMap $fx.Maps.Anon -Offset 'abc' -DestinationOffset 0 } Anon
 
     # ---- Sync-MemoryMap ----
     Add-Case Sync-MemoryMap 'offset -1' OffsetNegative { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Offset -1 } FileShared

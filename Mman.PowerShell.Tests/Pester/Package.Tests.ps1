@@ -240,9 +240,9 @@ Close-MemoryMap `$again, `$named
         It 'Should run the cmdlets of the installed net8.0 build' {
             $smoke.Assembly | Should -BeExactly (Join-Path $moduleBase 'net8.0/Mman.PowerShell.dll')
         }
-        It 'Should export the sixteen cmdlets' {
+        It 'Should export the seventeen cmdlets' {
             $smoke.Cmdlets | Should -Be @(
-                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
+                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
                 'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
                 'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
                 'Unlock-MemoryMap', 'Write-MemoryMap')

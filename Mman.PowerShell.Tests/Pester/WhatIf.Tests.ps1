@@ -70,6 +70,10 @@ Describe 'ShouldProcess cmdlets check first' -Tag CI {
         @{ Cmdlet = 'Write-MemoryMap'; Kind = 'a read-only map'; Run = { param($c) Write-MemoryMap $readOnly -Text 'X' @c } }
         @{ Cmdlet = 'Write-MemoryMap'; Kind = 'an offset past the end of the map'; Run = { param($c) Write-MemoryMap $anonymous -Text 'X' -Offset 5000 @c } }
         @{ Cmdlet = 'Write-MemoryMap'; Kind = 'a closed map'; Run = { param($c) Write-MemoryMap $closed -Data 1 @c } }
+        @{ Cmdlet = 'Copy-MemoryMap'; Kind = 'a read-only destination'; Run = { param($c) Copy-MemoryMap $anonymous -Destination $readOnly @c } }
+        @{ Cmdlet = 'Copy-MemoryMap'; Kind = 'a closed source'; Run = { param($c) Copy-MemoryMap $closed -Destination $anonymous @c } }
+        @{ Cmdlet = 'Copy-MemoryMap'; Kind = 'a range past the end of the destination'; Run = { param($c) Copy-MemoryMap $anonymous -Destination $anonymous -DestinationOffset 4000 -Count 100 @c } }
+        @{ Cmdlet = 'Copy-MemoryMap'; Kind = 'a negative count'; Run = { param($c) Copy-MemoryMap $anonymous -DestinationOffset 1 -Count -1 @c } }
     ) {
         $before = Get-WatchedState -Path $file
         $whatIf = Get-ErrorRecord { & $Run @{ WhatIf = $true; ErrorAction = 'Stop' } }
@@ -122,6 +126,7 @@ Describe 'ShouldProcess cmdlets check before -Confirm asks' -Tag CI {
     SyncPastEnd = { Sync-MemoryMap `$readOnly -Offset 100 -Count 1 @args }
     RemoveMissing = { Remove-MemoryMap -Name '$missingName' @args }
     WriteReadOnly = { Write-MemoryMap `$readOnly -Text 'X' @args }
+    CopyToReadOnly = { Copy-MemoryMap `$anonymous -Destination `$readOnly @args }
 }
 foreach (`$case in `$cases.GetEnumerator()) {
     `$confirm = try { & `$case.Value -Confirm -ErrorAction Stop; 'none' } catch { `$_.FullyQualifiedErrorId }
@@ -141,7 +146,7 @@ foreach (`$case in `$cases.GetEnumerator()) {
     It 'Should refuse <Case> under -Confirm as the real run does, without asking' -ForEach @(
         @{ Case = 'MissingFile' }, @{ Case = 'OffsetPastEnd' }, @{ Case = 'MissingName' }, @{ Case = 'ViewOfClosed' },
         @{ Case = 'ProtectClosed' }, @{ Case = 'ProtectReadOnly' }, @{ Case = 'SyncPastEnd' }, @{ Case = 'RemoveMissing' },
-        @{ Case = 'WriteReadOnly' }
+        @{ Case = 'WriteReadOnly' }, @{ Case = 'CopyToReadOnly' }
     ) {
         $results[$Case] | Should -Not -BeNullOrEmpty
         $results[$Case].Real | Should -Not -Be 'none'
