@@ -29,7 +29,9 @@
     system with sparse files.
 .PARAMETER Only
     Residency: only the data file and the residency row (Get-MemoryMapResidency against fincore on
-    the same half-cached file), then the table; a minute or so. All (the default): every row.
+    the same half-cached file), then the table; a minute or so. Copy: only the Copy-MemoryMap rows
+    (a 256 MiB move within a file map, and 4 KiB moves one call each, against Python's mmap.move on
+    the same file), then the table; a minute or so. All (the default): every row.
 .PARAMETER Quick
     For trying the script, not for figures: 64 MiB of data instead of 1 GiB, an 8 MiB text instead
     of 72 MiB, 10,000 gathered offsets instead of 100,000, fewer small-read calls and 3 repetitions
@@ -52,7 +54,7 @@ param(
 
     [switch] $Quick,
 
-    [ValidateSet('All', 'Residency')]
+    [ValidateSet('All', 'Residency', 'Copy')]
     [string] $Only = 'All'
 )
 
@@ -94,6 +96,11 @@ $OddChunk = 1MB - 64
 $SparseSize = 16GB
 $SparseRead = 4KB
 $SmallCount = 16
+# The Copy rows: one move of this many bytes within a file map, by a shift smaller than a page, so
+# that source and destination overlap; and 4 KiB moves, one call each.
+$MoveSize = if ($Quick) { 32MB } else { 256MB }
+$MoveShift = 4097
+$SmallMove = 4KB
 $PatternLength = 15
 $Word = 'ERROR'
 # The text is the same in every run: the same seed, the same lines.
@@ -455,7 +462,67 @@ $named = $null
 $namedName = $null
 $textMap = $null
 $textAnon = $null
+$copyMap = $null
 try {
+    #region Copy
+
+    if ($Only -in 'All', 'Copy') {
+        $moveText = Format-Size $MoveSize
+        Write-Status "Copy: a $moveText move within a file map and $(Format-Invariant '{0:N0}' $SmallCalls) moves of 4 KiB, against Python's mmap.move on the same file"
+        $benchPy = Join-Path $PSScriptRoot 'bench.py'
+        $copyPath = Join-Path $work 'move.bin'
+        $bytes = [byte[]]::new($MoveSize + 1MB)
+        [Random]::Shared.NextBytes($bytes)
+        [IO.File]::WriteAllBytes($copyPath, $bytes)
+        # The check: one move by Mman of the same bytes, as memmove (Array.Copy) does it.
+        $expected = $bytes.Clone()
+        [Array]::Copy($expected, 0, $expected, $MoveShift, $MoveSize)
+        $copyMap = New-MemoryMap -Path $copyPath -Protection Read, Write
+        Copy-MemoryMap $copyMap -Offset 0 -DestinationOffset $MoveShift -Count $MoveSize
+        $mmanMoved = [Linq.Enumerable]::SequenceEqual([byte[]](Read-MemoryMap $copyMap), [byte[]]$expected)
+        if ($mmanMoved) { $checks.Add("Copy-MemoryMap moved $moveText by $MoveShift bytes as memmove does") }
+        else { $problems.Add("Copy-MemoryMap's $moveText move differs from memmove's") }
+        $bytes = $null
+        $expected = $null
+
+        $bigMove = Measure-Run { param($m, [long] $shift, [long] $count) Copy-MemoryMap $m -Offset 0 -DestinationOffset $shift -Count $count } @($copyMap, $MoveShift, $MoveSize)
+        $smallMoves = Measure-Run {
+            param($m, [int] $calls, [long] $count)
+            for ($i = 0; $i -lt $calls; $i++) { Copy-MemoryMap $m -Offset 0 -DestinationOffset 1 -Count $count }
+        } @($copyMap, $SmallCalls, $SmallMove)
+        $coreMoves = Measure-Run {
+            param($m, [int] $calls, [long] $count)
+            for ($i = 0; $i -lt $calls; $i++) { $m.Move(1, 0, $count) }
+        } @($copyMap, $SmallCalls, $SmallMove)
+        Close-MemoryMap $copyMap
+        $copyMap = $null
+        $pythonMove = $null
+        $pythonMoves = $null
+        if ($python) {
+            $pythonMove = (Invoke-Timed $python @($benchPy, 'move', $copyPath, $MoveShift, 0, $MoveSize, $Repetitions)).Seconds
+            $pythonMoves = (Invoke-Timed $python @($benchPy, 'moves', $copyPath, $SmallMove, $SmallCalls, $Repetitions)).Seconds
+        }
+        Add-Row ("Move $moveText within a file map by $MoveShift bytes, overlapping (" + '`Copy-MemoryMap -Offset 0 -DestinationOffset 4097`)') `
+            (Format-Measured $MoveSize $bigMove) 'Python mmap.move on the same file' (Format-Rate $MoveSize $pythonMove) `
+            -Ratio (Get-Ratio $pythonMove $bigMove.Seconds) -Missing $(if (-not $python) { $noPython })
+        $perCall = $smallMoves.Seconds / $SmallCalls
+        $pythonPerCall = if ($pythonMoves) { $pythonMoves / $SmallCalls }
+        $pythonText = if ($pythonPerCall) { Format-Invariant '{0:N2} µs a call' ($pythonPerCall * 1e6) }
+        Add-Row 'Move 4 KiB within a file map, one call each (`Copy-MemoryMap -Count 4096` in a loop)' `
+            (Format-Invariant '{0:N1} µs a call' ($perCall * 1e6)) 'Python mmap.move(1, 0, 4096) in a loop' $pythonText `
+            -Ratio (Get-Ratio $pythonPerCall $perCall) -Missing $(if (-not $python) { $noPython })
+        $corePerCall = $coreMoves.Seconds / $SmallCalls
+        Add-Row 'Move 4 KiB, one call each, without the cmdlet (`$map.Move(1, 0, 4096)` from PowerShell)' `
+            (Format-Invariant '{0:N2} µs a call' ($corePerCall * 1e6)) 'Python mmap.move(1, 0, 4096) in a loop' $pythonText `
+            -Ratio (Get-Ratio $pythonPerCall $corePerCall) -Missing $(if (-not $python) { $noPython })
+        Remove-Item -LiteralPath $copyPath
+    }
+
+    #endregion
+
+    # -Only Copy stops here; the regions below are left unindented so that they read as before.
+    if ($Only -ne 'Copy') {
+
     #region Data
 
     Write-Status "Writing $dataText of random bytes to $work"
@@ -1191,11 +1258,12 @@ Close-MemoryMap $map
     #endregion
 
     }
+    }
 }
 finally {
     # Also after a failure or Ctrl+C: every map closed, the named memory's name removed, the folder gone.
     if ($namedName) { Remove-MemoryMap -Name $namedName -Confirm:$false -ErrorAction Continue }
-    foreach ($open in $map, $anon, $named, $textMap, $textAnon) { if ($open) { Close-MemoryMap $open } }
+    foreach ($open in $map, $anon, $named, $textMap, $textAnon, $copyMap) { if ($open) { Close-MemoryMap $open } }
     if ($accessor) { $accessor.Dispose() }
     if ($mmf) { $mmf.Dispose() }
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction Continue
@@ -1219,7 +1287,8 @@ if ($Quick) { '- QUICK RUN (-Quick): smaller data and fewer repetitions, for try
 "- Date: $((Get-Date).ToString('yyyy-MM-dd HH:mm zzz', $Invariant))"
 "- Software: $($software -join '; ')"
 "- Module: $module"
-if ($Only -eq 'Residency') { "- Data: $dataText of random bytes, made for this run in a temporary folder and removed after it (-Only Residency: the residency row alone)." }
+if ($Only -eq 'Copy') { "- Data: a $(Format-Size ($MoveSize + 1MB)) file of random bytes, made for this run in a temporary folder and removed after it (-Only Copy: the Copy-MemoryMap rows alone)." }
+elseif ($Only -eq 'Residency') { "- Data: $dataText of random bytes, made for this run in a temporary folder and removed after it (-Only Residency: the residency row alone)." }
 else { "- Data: $dataText of random bytes, a $textText log-like text and a sparse 16 GiB file$sparseNote, made for this run in a temporary folder and removed after it." }
 if ($ticksAtStart) {
     $others = (($ticksAtEnd.Busy - $ticksAtStart.Busy) - ($ticksAtEnd.Self - $ticksAtStart.Self)) / ($ticksAtEnd.Total - $ticksAtStart.Total)
@@ -1243,7 +1312,10 @@ if ($Only -eq 'All') {
     '- Write: each run writes a new file. Mman sizes it with SetLength, maps it Read,Write and Shared, makes one Write-MemoryMap call per chunk, then Sync-MemoryMap (msync MS_SYNC on Linux); FileStream writes as many times, then Flush($true) (fsync). The two alternate in going first.'
     '- Sparse: in a fresh child pwsh, after the same calls once untimed; the increase is the peak working set (VmHWM, reset through /proc/self/clear_refs on Linux) over the working set before New-MemoryMap.'
 }
-"- Residency (Linux): before the cache is warmed, the $dataText file is dropped from the page cache (dd iflag=nocache count=0) and its first half read back (dd bs=1M), so both tools measure the same half-cached file; the two take turns, run by run. Get-MemoryMapResidency maps the file read-only in 1 GiB windows, asks mincore (and cachestat), unmaps and closes it, and returns its object; fincore runs as a script would run it, a process per call, its --bytes RES read back as text. Ratio: fincore's time ÷ Mman's."
+if ($Only -in 'All', 'Copy') {
+    "- Copy: Copy-MemoryMap, then Python's mmap.move, on one file of random bytes mapped Shared and Read,Write, the page cache warm (a check move before the timings touched every page). The large move shifts $(Format-Size $MoveSize) up by $MoveShift bytes, so source and destination overlap; on Linux Mman copies file-backed memory through the kernel (process_vm_readv: a file truncated meanwhile is an error, not SIGBUS), overlapping chunks through a buffer, where Python's memmove would end the process with SIGBUS. The 4 KiB rows time $(Format-Invariant '{0:N0}' $SmallCalls) calls in a loop: the cmdlet's binding and pipeline per call, then the core method alone. Ratio: Python's time ÷ Mman's, higher is better."
+}
+if ($Only -ne 'Copy') { "- Residency (Linux): before the cache is warmed, the $dataText file is dropped from the page cache (dd iflag=nocache count=0) and its first half read back (dd bs=1M), so both tools measure the same half-cached file; the two take turns, run by run. Get-MemoryMapResidency maps the file read-only in 1 GiB windows, asks mincore (and cachestat), unmaps and closes it, and returns its object; fincore runs as a script would run it, a process per call, its --bytes RES read back as text. Ratio: fincore's time ÷ Mman's." }
 if ($checks.Count) { "- Checks passed: $($checks -join '; ')." }
 if ($problems.Count) { "- CHECKS FAILED: $($problems -join '; ')." }
 (Format-Invariant '- Run time: {0:N0} min {1:N0} s, making the data included.' ([Math]::Floor($clock.Elapsed.TotalMinutes)) $clock.Elapsed.Seconds)

@@ -9,6 +9,8 @@ Usage:
     bench.py find  FILE PATTERN REPS            m.find(pattern) over the whole file (PATTERN: raw bytes)
     bench.py findall FILE PATTERN OUT REPS      every match: m.find(pattern, i + 1) from each match on;
                                                 the offsets go to OUT as raw little-endian int64s
+    bench.py move  FILE DEST SRC COUNT REPS     one m.move(DEST, SRC, COUNT) (the file mapped writable)
+    bench.py moves FILE COUNT CALLS REPS        CALLS calls of m.move(1, 0, COUNT), timed together
 
 Each command does one untimed warm-up pass, then REPS timed passes, and prints one JSON line:
 {"seconds": [...], "result": ...}. Only the operation is timed: not the interpreter's start,
@@ -103,8 +105,31 @@ def findall(m, pattern_path, out_path, reps):
     return seconds, len(found)
 
 
+def move(m, dest, src, count, reps):
+    return timed(reps, lambda: m.move(dest, src, count))
+
+
+def moves(m, count, calls, reps):
+    def run():
+        move_ = m.move
+        for _ in range(calls):
+            move_(1, 0, count)
+        return calls
+
+    return timed(reps, run)
+
+
 def main(argv):
     command, path = argv[1], argv[2]
+    if command in ('move', 'moves'):
+        # The moves write: the file is mapped shared and writable, as Copy-MemoryMap's map is.
+        with open(path, 'r+b') as f, mmap.mmap(f.fileno(), 0) as m:
+            if command == 'move':
+                seconds, result = move(m, int(argv[3]), int(argv[4]), int(argv[5]), int(argv[6]))
+            else:
+                seconds, result = moves(m, int(argv[3]), int(argv[4]), int(argv[5]))
+        print(json.dumps({'seconds': seconds, 'result': result}))
+        return
     with open(path, 'rb') as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
         if command == 'read':
             seconds, result = read(m, int(argv[3]), int(argv[4]))

@@ -226,11 +226,14 @@ for dest in offsets:
             $named = New-MemoryMap -Name $name -Size 300000
             $passThru = Copy-MemoryMap $fileMap -Destination $named -PassThru
             $reopened = New-MemoryMap -Name $name
-            $viaName = Read-MemoryMap $reopened
+            # Opened without -Size, the map has the object's size: on Windows, whole pages.
+            $viaName = Read-MemoryMap $reopened -Count 300000
             $targetMap = New-MemoryMap -Path $target -Protection Read, Write
             $named | Copy-MemoryMap -Destination $targetMap
-            Close-MemoryMap $fileMap, $named, $reopened, $targetMap
+            # Removed before the last map closes, which cleans up on every system (on Windows the name
+            # goes with its last map).
             Remove-MemoryMap -Name $name
+            Close-MemoryMap $fileMap, $named, $reopened, $targetMap
         }
 
         It 'Should emit the destination with -PassThru' {
