@@ -109,6 +109,27 @@ namespace Mman.Tests.Core
         }
 
         [Theory]
+        [InlineData(1)]
+        [InlineData(-1)]
+        public void Move_InProgressChunksLargerThanTheBuffer_ReportsEachChunkOnce(int shift)
+        {
+            // Progress every 3 MiB, the bytes through the 1 MiB buffer (a file map on Linux): the
+            // buffer's steps go in the chunks' order, and each chunk is reported once, when done.
+            const int size = (10 << 20) + 5;
+            byte[] data = Pattern.Bytes(0, size);
+            using MemoryMap map = MemoryMap.OpenFile(_folder.CreateFile("p" + shift + ".bin", data), protection: MemoryProtection.Read | MemoryProtection.Write);
+            int src = shift > 0 ? 0 : 1;
+            int dest = src + shift;
+            int count = size - 1;
+            var progress = new List<long>();
+
+            map.CopyTo(src, map, dest, count, 3 << 20, progress.Add);
+
+            Assert.Equal(Expected(data, src, dest, count), map.Read(0, size));
+            Assert.Equal(new long[] { 3 << 20, 6 << 20, 9 << 20, count }, progress);
+        }
+
+        [Theory]
         [InlineData(100, 0, 50)]
         [InlineData(100, 0, 150)]
         [InlineData(100, 1, 0)]

@@ -176,6 +176,11 @@ namespace Mman
                 && (ReferenceEquals(source, target) || !mayOverlap);
             long chunk = chunkSize > 0 ? chunkSize : memmove || distance >= count ? count : BounceSize;
 
+            // Bytes go through the buffer at most BounceSize at a time, even within a larger progress
+            // chunk: a buffer that stays in the CPU's cache makes its two copies about twice as fast.
+            long step = !memmove && distance < Math.Min(chunk, count) ? Math.Min(chunk, BounceSize) : chunk;
+            long report = Math.Min(chunk, count);
+
             // Addresses come from Start under the lock, never kept across calls (a resize remaps).
             byte* from = Start + offset;
             byte* to = destination.Start + destinationOffset;
@@ -184,7 +189,7 @@ namespace Mman
             var atStart = new ReadOnlySpan<long>(&zero, 1);
             for (long done = 0; done < count;)
             {
-                long length = Math.Min(chunk, count - done);
+                long length = Math.Min(step, count - done);
                 long at = backward ? count - done - length : done;
                 bool ok = true;
                 if (memmove)
@@ -204,7 +209,7 @@ namespace Mman
                 else
                 {
                     // Overlapping within the chunk: read all of it out before writing any of it.
-                    bounce ??= new byte[Math.Min(chunk, count)];
+                    bounce ??= new byte[Math.Min(step, count)];
                     fixed (byte* buffer = bounce)
                     {
                         ok = source.Copier.Copy(from + at, atStart, length, buffer, length, toMap: false)
@@ -219,7 +224,11 @@ namespace Mman
                 }
 
                 done += length;
-                copied?.Invoke(done);
+                if (done >= report)
+                {
+                    report = Math.Min(report + chunk, count);
+                    copied?.Invoke(done);
+                }
             }
         }
 
