@@ -6,7 +6,7 @@
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'BadInputCases.ps1')
     $cases = Get-BadInputCase
-    $cmdlets = 'New-MemoryMap', 'Read-MemoryMap', 'Write-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Close-MemoryMap', 'Get-MemoryMap', 'Remove-MemoryMap'
+    $cmdlets = 'New-MemoryMap', 'Read-MemoryMap', 'Write-MemoryMap', 'Set-MemoryMapProtection', 'Sync-MemoryMap', 'Close-MemoryMap', 'Get-MemoryMap', 'Remove-MemoryMap', 'Copy-MemoryMap'
 }
 
 BeforeAll {
