@@ -30,6 +30,7 @@
         'Clear-MemoryMapResidency'
         'Clear-MemoryMap'
         'Set-MemoryMapAccessHint'
+        'Resize-MemoryMap'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()
