@@ -11,7 +11,7 @@ Describe 'Mman module manifest' -Tag CI {
             $expected = @(
                 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
                 'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Request-MemoryMapResidency', 'Resize-MemoryMap', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
                 'Unlock-MemoryMap', 'Write-MemoryMap'
             )
         }
@@ -19,10 +19,10 @@ Describe 'Mman module manifest' -Tag CI {
         It 'Should pass Test-ModuleManifest' {
             $manifest.Name | Should -Be 'Mman'
         }
-        It 'Should list exactly the sixteen cmdlets to export' {
+        It 'Should list exactly the seventeen cmdlets to export' {
             @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
         }
-        It 'Should export exactly the sixteen cmdlets once imported' {
+        It 'Should export exactly the seventeen cmdlets once imported' {
             @((Get-Command -Module Mman).Name | Sort-Object) | Should -Be $expected
         }
         It 'Should export cmdlets only' {
@@ -63,7 +63,7 @@ Describe 'Mman module manifest' -Tag CI {
             $names = @(
                 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
                 'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Request-MemoryMapResidency', 'Resize-MemoryMap', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
                 'Unlock-MemoryMap', 'Write-MemoryMap'
             )
         }
@@ -152,11 +152,11 @@ Close-MemoryMap `$map
             $result = Invoke-ChildPwsh -Script $script | Select-Object -Last 1 | ConvertFrom-Json
         }
 
-        It 'Should still export exactly the sixteen cmdlets' {
+        It 'Should still export exactly the seventeen cmdlets' {
             $result.Cmdlets | Should -Be @(
                 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
                 'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Request-MemoryMapResidency', 'Resize-MemoryMap', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
                 'Unlock-MemoryMap', 'Write-MemoryMap')
         }
         It 'Should hold Mman and its nested assembly once each' {
@@ -186,6 +186,7 @@ Close-MemoryMap `$map
             @{ Name = 'Clear-MemoryMap' }
             @{ Name = 'Clear-MemoryMapResidency' }
             @{ Name = 'Set-MemoryMapAccessHint' }
+            @{ Name = 'Resize-MemoryMap' }
         ) {
             (Get-Command $Name).Parameters.Keys | Should -Contain 'WhatIf'
         }
