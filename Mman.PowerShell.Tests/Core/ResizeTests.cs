@@ -277,6 +277,33 @@ namespace Mman.Tests.Core
             Assert.True(reads > 0);
         }
 
+        [Fact]
+        public void PageProtections_Resized_GrowsWithTheGivenProtectionAndMergesEqualRuns()
+        {
+            var rw = MemoryProtection.Read | MemoryProtection.Write;
+            var pages = new PageProtections(2, rw);
+
+            Assert.True(pages.Resized(5, rw).IsUniform);
+            Assert.Equal(5, pages.Resized(5, rw).PageCount);
+            Assert.Equal(
+                new[] { (0L, 2L, rw), (2L, 5L, MemoryProtection.Read) },
+                pages.Resized(5, MemoryProtection.Read).Runs(0, 5).ToArray());
+        }
+
+        [Fact]
+        public void PageProtections_Resized_ShrinkDropsTheRunsPastTheEnd()
+        {
+            var rw = MemoryProtection.Read | MemoryProtection.Write;
+            PageProtections pages = new PageProtections(5, rw).With(3, 5, MemoryProtection.None);
+
+            PageProtections shrunk = pages.Resized(3, MemoryProtection.Read);
+
+            Assert.True(shrunk.IsUniform);
+            Assert.Equal(3, shrunk.PageCount);
+            Assert.Equal(rw, shrunk.Common(0, 3));
+            Assert.Equal(new[] { (0L, 3L, rw), (3L, 4L, MemoryProtection.None) }, pages.Resized(4, rw).Runs(0, 4).ToArray());
+        }
+
         private static byte[] ReadShared(string path)
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
