@@ -146,6 +146,36 @@ Describe 'Resize-MemoryMap' -Tag CI {
         }
     }
 
+    Context 'When another map of the same file is open' {
+        BeforeAll {
+            $file = New-TestFile -Path "$TestDrive/two-maps.bin" -Length 8192
+            $map = New-MemoryMap -Path $file -Protection Read, Write
+            $other = New-MemoryMap -Path $file
+            $result = Get-ErrorRecord { Resize-MemoryMap $map -Size 100 -Force -ErrorAction Stop }
+            $otherRead = Get-ErrorRecord { Read-MemoryMap $other -Offset 5000 -Count 1 -ErrorAction Stop }
+        }
+        AfterAll {
+            Close-MemoryMap $map, $other
+        }
+
+        It 'Should be refused on Windows, which cannot truncate a file with a mapped view, leaving the map as it was' {
+            if (-not $IsWindows) { Set-ItResult -Skipped -Because 'Linux and macOS truncate a mapped file (the next test)' }
+            $result.FullyQualifiedErrorId | Should -Be (& $fqid 'FileOpenFailed')
+            $map.Size | Should -Be 8192
+            (Get-Item $file).Length | Should -Be 8192
+            Read-MemoryMap $map -Offset 8191 -Count 1 | Should -Be (Get-PatternByte 8191)
+            Write-MemoryMap $map -Offset 8191 -Data 7
+            Read-MemoryMap $other -Offset 8191 -Count 1 | Should -Be 7
+        }
+        It 'Should shrink on Linux and macOS, and the other map refuses bytes past the file''s new end' {
+            if ($IsWindows) { Set-ItResult -Skipped -Because 'Windows cannot truncate a file with a mapped view (the test above)' }
+            $result | Should -BeNullOrEmpty
+            $map.Size | Should -Be 100
+            $other.Size | Should -Be 8192
+            $otherRead.FullyQualifiedErrorId | Should -Be 'FileTruncated,Mman.Commands.ReadMemoryMapCommand'
+        }
+    }
+
     Context 'When anonymous memory grows (test_resize_up_anonymous_mapping)' {
         It 'Should keep the data and add zeros, <Sharing>' -TestCases @(@{ Sharing = 'Private' }, @{ Sharing = 'Shared' }) {
             $data = [byte[]](1..$page | ForEach-Object { Get-Random -Maximum 256 })
