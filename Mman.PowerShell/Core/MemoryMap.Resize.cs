@@ -245,7 +245,9 @@ namespace Mman
             long pageSize = mapper.PageSize;
             IntPtr oldAddress = old.DangerousGetHandle();
             long oldLength = old.Length;
-            if (newLength < oldLength && newLength % pageSize != 0 && Sharing == MapSharing.Private)
+            // Only where mremap will be asked (a failed copy must not find these bytes cleared).
+            bool mayRemap = oldPages.IsUniform && Sharing == MapSharing.Private;
+            if (mayRemap && newLength < oldLength && newLength % pageSize != 0)
             {
                 // mremap keeps the whole last page: clear its bytes past the new end, so that growing
                 // later shows zeros there, as new memory does.
@@ -253,7 +255,7 @@ namespace Mman
             }
 
             // mremap takes one kernel mapping: pages of different protection are several.
-            IntPtr moved = oldPages.IsUniform ? mapper.RemapAnonymous(oldAddress, oldLength, newLength, Sharing) : IntPtr.Zero;
+            IntPtr moved = mayRemap ? mapper.RemapAnonymous(oldAddress, oldLength, newLength, Sharing) : IntPtr.Zero;
             if (moved != IntPtr.Zero)
             {
                 // The old address is no longer mapped: the old handle must not unmap it again.
