@@ -31,6 +31,7 @@
         'Clear-MemoryMap'
         'Set-MemoryMapAccessHint'
         'Copy-MemoryMap'
+        'Resize-MemoryMap'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -31,7 +31,9 @@
     Residency: only the data file and the residency row (Get-MemoryMapResidency against fincore on
     the same half-cached file), then the table; a minute or so. Copy: only the Copy-MemoryMap rows
     (a 256 MiB move within a file map, and 4 KiB moves one call each, against Python's mmap.move on
-    the same file), then the table; a minute or so. All (the default): every row.
+    the same file), then the table; a minute or so. Resize: only the rows of appending to a mapped
+    file (Resize-MemoryMap against closing, extending and mapping the file again, and Python's
+    mmap.resize); under a minute, no data file. All (the default): every row.
 .PARAMETER Quick
     For trying the script, not for figures: 64 MiB of data instead of 1 GiB, an 8 MiB text instead
     of 72 MiB, 10,000 gathered offsets instead of 100,000, fewer small-read calls and 3 repetitions
@@ -43,6 +45,8 @@
     dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Quick
 .EXAMPLE
     dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Only Residency
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Only Resize
 #>
 [CmdletBinding()]
 param(
@@ -54,7 +58,7 @@ param(
 
     [switch] $Quick,
 
-    [ValidateSet('All', 'Residency', 'Copy')]
+    [ValidateSet('All', 'Residency', 'Copy', 'Resize')]
     [string] $Only = 'All'
 )
 
@@ -520,8 +524,86 @@ try {
 
     #endregion
 
-    # -Only Copy stops here; the regions below are left unindented so that they read as before.
-    if ($Only -ne 'Copy') {
+    #region Resize
+
+    if ($Only -in 'All', 'Resize') {
+        # Appending to a mapped log: 4 KiB at a time to a 16 MiB file, the map growing to cover it.
+        # Today's alternative without Resize-MemoryMap: close the map, extend the file, map it again.
+        $appendCount = if ($Quick) { 50 } else { 200 }
+        $appendPath = Join-Path $work 'append.bin'
+        $appendChunk = [byte[]]::new(4KB)
+        [Random]::Shared.NextBytes($appendChunk)
+        $appendStart = 16MB
+        $reset = {
+            param([string] $path, [long] $length)
+            $stream = [IO.File]::Create($path)
+            try { $stream.SetLength($length) } finally { $stream.Dispose() }
+        }
+        Write-Status "Resize: appending 4 KiB $appendCount times to a mapped 16 MiB file"
+        $append = [ordered]@{
+            Mman = {
+                param([string] $path, [byte[]] $chunk, [int] $times, [long] $start, [scriptblock] $reset)
+                & $reset $path $start
+                $m = New-MemoryMap -Path $path -Protection Read, Write
+                try {
+                    for ($i = 0; $i -lt $times; $i++) {
+                        $end = $m.Size
+                        Resize-MemoryMap $m -Size ($end + $chunk.Length)
+                        Write-MemoryMap $m -Data $chunk -Offset $end
+                    }
+                }
+                finally { Close-MemoryMap $m }
+            }, @($appendPath, $appendChunk, $appendCount, $appendStart, $reset)
+            Remap = {
+                param([string] $path, [byte[]] $chunk, [int] $times, [long] $start, [scriptblock] $reset)
+                & $reset $path $start
+                $m = New-MemoryMap -Path $path -Protection Read, Write
+                try {
+                    for ($i = 0; $i -lt $times; $i++) {
+                        $end = $m.Size
+                        Close-MemoryMap $m
+                        $stream = [IO.FileStream]::new($path, 'Open', 'ReadWrite', 'ReadWrite')
+                        try { $stream.SetLength($end + $chunk.Length) } finally { $stream.Dispose() }
+                        $m = New-MemoryMap -Path $path -Protection Read, Write
+                        Write-MemoryMap $m -Data $chunk -Offset $end
+                    }
+                }
+                finally { Close-MemoryMap $m }
+            }, @($appendPath, $appendChunk, $appendCount, $appendStart, $reset)
+        }
+        $timings = Measure-Interleaved $append
+        $expectedLength = $appendStart + $appendCount * $appendChunk.Length
+        if ((Get-Item -LiteralPath $appendPath).Length -eq $expectedLength) { $checks.Add("appending with Resize-MemoryMap and by remapping both end with a file of $expectedLength bytes") }
+        else { $problems.Add("the appended file is $((Get-Item -LiteralPath $appendPath).Length) bytes, not $expectedLength") }
+        $appendBenchmark = Format-Invariant 'Append 4 KiB {0} times to a mapped 16 MiB file (`Resize-MemoryMap`, then `Write-MemoryMap`)' $appendCount
+        $perMman = $timings.Mman.Seconds / $appendCount
+        $perRemap = $timings.Remap.Seconds / $appendCount
+        Add-Row $appendBenchmark (Format-Invariant '{0:N3} ms per append' ($perMman * 1000)) `
+            'Close-MemoryMap, FileStream.SetLength, New-MemoryMap, Write-MemoryMap (a new map, with a new Id, each time)' (Format-Invariant '{0:N3} ms per append' ($perRemap * 1000)) `
+            -Ratio ($perRemap / $perMman) -AtLeast 1
+        if ($python) {
+            $pyScript = 'import mmap,sys,time,os,json; p=sys.argv[1]; n=int(sys.argv[2]); c=os.urandom(4096); s=[]' + "`n" +
+                'for r in range(' + ($Repetitions + 1) + '):' + "`n" +
+                ' f=open(p,"wb"); f.truncate(16*1024*1024); f.close(); f=open(p,"r+b"); m=mmap.mmap(f.fileno(),0); t=time.perf_counter()' + "`n" +
+                ' for i in range(n):' + "`n" +
+                '  e=len(m); m.resize(e+4096); m[e:e+4096]=c' + "`n" +
+                ' s.append(time.perf_counter()-t); m.close(); f.close()' + "`n" +
+                'print(json.dumps({"seconds": s[1:], "result": os.path.getsize(p)}))'
+            $pyAnswer = (& $python -c $pyScript $appendPath $appendCount) | ConvertFrom-Json
+            $perPython = (Get-Median ([double[]]$pyAnswer.seconds)) / $appendCount
+            Add-Row "$appendBenchmark, against Python" (Format-Invariant '{0:N3} ms per append' ($perMman * 1000)) `
+                'Python mmap.resize, then a slice assignment (timed inside Python)' (Format-Invariant '{0:N3} ms per append' ($perPython * 1000)) `
+                -Ratio ($perPython / $perMman)
+        }
+        else {
+            Add-Row "$appendBenchmark, against Python" '' 'Python mmap.resize' '' -Missing $noPython
+        }
+    }
+
+    #endregion
+
+    # -Only Copy and -Only Resize stop here; the regions below are left unindented so that they read as before.
+    if ($Only -in 'All', 'Residency') {
 
     #region Data
 
@@ -1289,6 +1371,7 @@ if ($Quick) { '- QUICK RUN (-Quick): smaller data and fewer repetitions, for try
 "- Module: $module"
 if ($Only -eq 'Copy') { "- Data: a $(Format-Size ($MoveSize + 1MB)) file of random bytes, made for this run in a temporary folder and removed after it (-Only Copy: the Copy-MemoryMap rows alone)." }
 elseif ($Only -eq 'Residency') { "- Data: $dataText of random bytes, made for this run in a temporary folder and removed after it (-Only Residency: the residency row alone)." }
+elseif ($Only -eq 'Resize') { '- Data: a 16 MiB file of zeros, made for each run in a temporary folder and removed after it (-Only Resize: the append rows alone).' }
 else { "- Data: $dataText of random bytes, a $textText log-like text and a sparse 16 GiB file$sparseNote, made for this run in a temporary folder and removed after it." }
 if ($ticksAtStart) {
     $others = (($ticksAtEnd.Busy - $ticksAtStart.Busy) - ($ticksAtEnd.Self - $ticksAtStart.Self)) / ($ticksAtEnd.Total - $ticksAtStart.Total)
@@ -1315,7 +1398,8 @@ if ($Only -eq 'All') {
 if ($Only -in 'All', 'Copy') {
     "- Copy: Copy-MemoryMap, then Python's mmap.move, on one file of random bytes mapped Shared and Read,Write, the page cache warm (a check move before the timings touched every page). The large move shifts $(Format-Size $MoveSize) up by $MoveShift bytes, so source and destination overlap; on Linux Mman copies file-backed memory through the kernel (process_vm_readv: a file truncated meanwhile is an error, not SIGBUS), overlapping chunks through a buffer, where Python's memmove would end the process with SIGBUS. The 4 KiB rows time $(Format-Invariant '{0:N0}' $SmallCalls) calls in a loop: the cmdlet's binding and pipeline per call, then the core method alone. Ratio: Python's time ÷ Mman's, higher is better."
 }
-if ($Only -ne 'Copy') { "- Residency (Linux): before the cache is warmed, the $dataText file is dropped from the page cache (dd iflag=nocache count=0) and its first half read back (dd bs=1M), so both tools measure the same half-cached file; the two take turns, run by run. Get-MemoryMapResidency maps the file read-only in 1 GiB windows, asks mincore (and cachestat), unmaps and closes it, and returns its object; fincore runs as a script would run it, a process per call, its --bytes RES read back as text. Ratio: fincore's time ÷ Mman's." }
+if ($Only -in 'All', 'Residency') { "- Residency (Linux): before the cache is warmed, the $dataText file is dropped from the page cache (dd iflag=nocache count=0) and its first half read back (dd bs=1M), so both tools measure the same half-cached file; the two take turns, run by run. Get-MemoryMapResidency maps the file read-only in 1 GiB windows, asks mincore (and cachestat), unmaps and closes it, and returns its object; fincore runs as a script would run it, a process per call, its --bytes RES read back as text. Ratio: fincore's time ÷ Mman's." }
+if ($Only -in 'All', 'Resize') { '- Append (Resize-MemoryMap): each run makes the 16 MiB file anew and maps it Read,Write and Shared; Mman grows the one map by 4 KiB with Resize-MemoryMap (the file is extended and mapped again) and writes the new bytes; the alternative closes the map, extends the file with FileStream.SetLength and maps it again, as a script must without Resize-MemoryMap; the two take turns, run by run. Ratio: the alternative''s time ÷ Mman''s. Python resizes one mmap and assigns the slice, timed inside Python, without the cmdlet''s parameter binding: for information.' }
 if ($checks.Count) { "- Checks passed: $($checks -join '; ')." }
 if ($problems.Count) { "- CHECKS FAILED: $($problems -join '; ')." }
 (Format-Invariant '- Run time: {0:N0} min {1:N0} s, making the data included.' ([Math]::Floor($clock.Elapsed.TotalMinutes)) $clock.Elapsed.Seconds)

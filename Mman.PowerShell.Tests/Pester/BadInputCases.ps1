@@ -201,6 +201,7 @@ function Get-BadInputCase {
         ParameterArgumentValidationErrorEmptyArrayNotAllowed = 'InvalidData'
         ParameterArgumentValidationErrorEmptyStringNotAllowed = 'InvalidData'
         ParameterArgumentTransformationError = 'InvalidData'; ParameterBindingFailed = 'WriteError'
+        ViewNotResizable = 'InvalidOperation'; MapNotResizable = 'InvalidOperation'
     }
     $gap = Get-BadInputPlatformGap
     function Add-Case {
@@ -520,6 +521,25 @@ function Get-BadInputCase {
     Add-Case Sync-MemoryMap 'text as -InputObject' CannotConvertArgumentNoMessage { Sync-MemoryMap -InputObject 'text' }
     Add-Case Sync-MemoryMap 'offset text' CannotConvertArgumentNoMessage { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Offset 'abc' } FileShared
     Add-Case Sync-MemoryMap 'unknown parameter' NamedParameterNotFound { param($fx) Sync-MemoryMap $fx.Maps.FileShared -Bogus } FileShared
+
+    # ---- Resize-MemoryMap ----
+    Add-Case Resize-MemoryMap 'size zero' SizeNotPositive { param($fx) Resize-MemoryMap $fx.Maps.Anon -Size 0 } Anon
+    Add-Case Resize-MemoryMap 'size -1' SizeNotPositive { param($fx) Resize-MemoryMap $fx.Maps.FileShared -Size -1 -Force } FileShared
+    Add-Case Resize-MemoryMap 'size Int64.MinValue' SizeNotPositive { param($fx) Resize-MemoryMap $fx.Maps.Anon -Size ([long]::MinValue) -Force } Anon
+    Add-Case Resize-MemoryMap 'a view' ViewNotResizable { param($fx) Resize-MemoryMap (New-MemoryMap -InputObject $fx.Maps.Sentinel -Offset 0 -Size 100) -Size 50 -Force } Sentinel
+    Add-Case Resize-MemoryMap 'read-only file map' MapNotResizable { param($fx) Resize-MemoryMap $fx.Maps.FileRead -Size 9000 } FileRead
+    Add-Case Resize-MemoryMap 'read-only file map, shrink' MapNotResizable { param($fx) Resize-MemoryMap $fx.Maps.FileRead -Size 10 -Force } FileRead
+    Add-Case Resize-MemoryMap 'private file map' MapNotResizable { param($fx) Resize-MemoryMap $fx.Maps.FilePrivate -Size 9000 } FilePrivate
+    Add-Case Resize-MemoryMap 'closed map' MapClosed { param($fx) Resize-MemoryMap $fx.Maps.Closed -Size 8192 } Closed
+    Add-Case Resize-MemoryMap 'closed file map' MapClosed { param($fx) Resize-MemoryMap $fx.Maps.ClosedFile -Size 10 -Force } ClosedFile
+    Add-Case Resize-MemoryMap 'id of a closed map' MapNotFound { param($fx) Resize-MemoryMap -Id $fx.Maps.Closed.Id -Size 8192 } Closed
+    Add-Case Resize-MemoryMap 'id Int32.MaxValue' MapNotFound { Resize-MemoryMap -Id ([int]::MaxValue) -Size 8192 }
+    Add-Case Resize-MemoryMap 'null map' ParameterArgumentValidationError { Resize-MemoryMap -InputObject $null -Size 8192 }
+    Add-Case Resize-MemoryMap 'text from the pipeline' InputObjectNotBound { 'text' | Resize-MemoryMap -Size 8192 }
+    Add-Case Resize-MemoryMap 'text as -InputObject' CannotConvertArgumentNoMessage { Resize-MemoryMap -InputObject 'text' -Size 8192 }
+    Add-Case Resize-MemoryMap 'size text' CannotConvertArgumentNoMessage { param($fx) Resize-MemoryMap $fx.Maps.Anon -Size 'abc' } Anon
+    Add-Case Resize-MemoryMap '-InputObject and -Id' AmbiguousParameterSet { param($fx) Resize-MemoryMap -InputObject $fx.Maps.Sentinel -Id $fx.Maps.Sentinel.Id -Size 8192 } Sentinel
+    Add-Case Resize-MemoryMap 'unknown parameter' NamedParameterNotFound { param($fx) Resize-MemoryMap $fx.Maps.Anon -Size 8192 -Bogus } Anon
 
     # ---- Close-MemoryMap ----
     Add-Case Close-MemoryMap 'null map' ParameterArgumentValidationError { Close-MemoryMap $null }

@@ -11,7 +11,7 @@ Describe 'Mman module manifest' -Tag CI {
             $expected = @(
                 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
                 'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Request-MemoryMapResidency', 'Resize-MemoryMap', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
                 'Unlock-MemoryMap', 'Write-MemoryMap'
             )
         }
@@ -63,7 +63,7 @@ Describe 'Mman module manifest' -Tag CI {
             $names = @(
                 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
                 'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Request-MemoryMapResidency', 'Resize-MemoryMap', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
                 'Unlock-MemoryMap', 'Write-MemoryMap'
             )
         }
@@ -156,7 +156,7 @@ Close-MemoryMap `$map
             $result.Cmdlets | Should -Be @(
                 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
                 'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Request-MemoryMapResidency', 'Resize-MemoryMap', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
                 'Unlock-MemoryMap', 'Write-MemoryMap')
         }
         It 'Should hold Mman and its nested assembly once each' {
@@ -187,6 +187,7 @@ Close-MemoryMap `$map
             @{ Name = 'Clear-MemoryMapResidency' }
             @{ Name = 'Set-MemoryMapAccessHint' }
             @{ Name = 'Copy-MemoryMap' }
+            @{ Name = 'Resize-MemoryMap' }
         ) {
             (Get-Command $Name).Parameters.Keys | Should -Contain 'WhatIf'
         }

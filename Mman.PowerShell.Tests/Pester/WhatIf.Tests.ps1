@@ -27,6 +27,7 @@ Describe 'ShouldProcess cmdlets check first' -Tag CI {
         $readOnly = New-MemoryMap -Path $file
         $closed = New-MemoryMap -Size 4096
         Close-MemoryMap $closed
+        $view = New-MemoryMap -InputObject $anonymous -Offset 0 -Size 10
     }
 
     AfterAll {
@@ -74,6 +75,11 @@ Describe 'ShouldProcess cmdlets check first' -Tag CI {
         @{ Cmdlet = 'Copy-MemoryMap'; Kind = 'a closed source'; Run = { param($c) Copy-MemoryMap $closed -Destination $anonymous @c } }
         @{ Cmdlet = 'Copy-MemoryMap'; Kind = 'a range past the end of the destination'; Run = { param($c) Copy-MemoryMap $anonymous -Destination $anonymous -DestinationOffset 4000 -Count 100 @c } }
         @{ Cmdlet = 'Copy-MemoryMap'; Kind = 'a negative count'; Run = { param($c) Copy-MemoryMap $anonymous -DestinationOffset 1 -Count -1 @c } }
+        @{ Cmdlet = 'Resize-MemoryMap'; Kind = 'a closed map'; Run = { param($c) Resize-MemoryMap $closed -Size 8192 @c } }
+        @{ Cmdlet = 'Resize-MemoryMap'; Kind = 'a read-only file map'; Run = { param($c) Resize-MemoryMap $readOnly -Size 128 @c } }
+        @{ Cmdlet = 'Resize-MemoryMap'; Kind = 'a read-only file map, shrinking'; Run = { param($c) Resize-MemoryMap $readOnly -Size 10 -Force @c } }
+        @{ Cmdlet = 'Resize-MemoryMap'; Kind = 'a size of 0'; Run = { param($c) Resize-MemoryMap $anonymous -Size 0 @c } }
+        @{ Cmdlet = 'Resize-MemoryMap'; Kind = 'a view'; Run = { param($c) Resize-MemoryMap $view -Size 20 @c } }
     ) {
         $before = Get-WatchedState -Path $file
         $whatIf = Get-ErrorRecord { & $Run @{ WhatIf = $true; ErrorAction = 'Stop' } }
@@ -99,8 +105,8 @@ Describe 'ShouldProcess cmdlets check first' -Tag CI {
     }
 
     It 'Should still say "What if" for a request that would succeed' {
-        $lines = Invoke-ChildPwsh "New-MemoryMap -Path '$file' -WhatIf; Set-MemoryMapProtection (New-MemoryMap -Size 4096) Read -WhatIf; Remove-MemoryMap -Name '$missingName' -WhatIf -ErrorAction Ignore; 'done'"
-        @($lines | Where-Object { "$_" -like 'What if:*' }).Count | Should -Be 2
+        $lines = Invoke-ChildPwsh "New-MemoryMap -Path '$file' -WhatIf; Set-MemoryMapProtection (New-MemoryMap -Size 4096) Read -WhatIf; Resize-MemoryMap (New-MemoryMap -Size 4096) 10 -WhatIf; Remove-MemoryMap -Name '$missingName' -WhatIf -ErrorAction Ignore; 'done'"
+        @($lines | Where-Object { "$_" -like 'What if:*' }).Count | Should -Be 3
     }
 }
 
@@ -127,6 +133,8 @@ Describe 'ShouldProcess cmdlets check before -Confirm asks' -Tag CI {
     RemoveMissing = { Remove-MemoryMap -Name '$missingName' @args }
     WriteReadOnly = { Write-MemoryMap `$readOnly -Text 'X' @args }
     CopyToReadOnly = { Copy-MemoryMap `$anonymous -Destination `$readOnly @args }
+    ResizeReadOnly = { Resize-MemoryMap `$readOnly -Size 10 -Force @args }
+    ResizeClosed = { Resize-MemoryMap `$closed -Size 8192 @args }
 }
 foreach (`$case in `$cases.GetEnumerator()) {
     `$confirm = try { & `$case.Value -Confirm -ErrorAction Stop; 'none' } catch { `$_.FullyQualifiedErrorId }
@@ -146,7 +154,7 @@ foreach (`$case in `$cases.GetEnumerator()) {
     It 'Should refuse <Case> under -Confirm as the real run does, without asking' -ForEach @(
         @{ Case = 'MissingFile' }, @{ Case = 'OffsetPastEnd' }, @{ Case = 'MissingName' }, @{ Case = 'ViewOfClosed' },
         @{ Case = 'ProtectClosed' }, @{ Case = 'ProtectReadOnly' }, @{ Case = 'SyncPastEnd' }, @{ Case = 'RemoveMissing' },
-        @{ Case = 'WriteReadOnly' }, @{ Case = 'CopyToReadOnly' }
+        @{ Case = 'WriteReadOnly' }, @{ Case = 'CopyToReadOnly' }, @{ Case = 'ResizeReadOnly' }, @{ Case = 'ResizeClosed' }
     ) {
         $results[$Case] | Should -Not -BeNullOrEmpty
         $results[$Case].Real | Should -Not -Be 'none'

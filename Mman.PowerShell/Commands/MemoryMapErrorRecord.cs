@@ -135,6 +135,7 @@ namespace Mman.Commands
                 case MemoryMapError.DiscardNotPrivate:
                 case MemoryMapError.NoCacheToEvict:
                 case MemoryMapError.ViewNotResizable:
+                case MemoryMapError.MapNotResizable:
                     return ErrorCategory.InvalidOperation;
                 default:
                     // Argument errors of the core, and the cmdlets' own path and value errors.
@@ -180,6 +181,12 @@ namespace Mman.Commands
                     return "To free a Shared file map's pages without losing data, use Clear-MemoryMapResidency, which writes them to the file first.";
                 case MemoryMapError.NoCacheToEvict:
                     return "Evict a Shared file map, or files with Clear-MemoryMapResidency -Path; to throw away the contents of private memory on purpose, use Clear-MemoryMap.";
+                case MemoryMapError.MapNotResizable when data[MemoryMapErrorData.BackingReadOnly] is true:
+                    return "Close it and map the file again with -Protection Read,Write, then resize that map.";
+                case MemoryMapError.MapNotResizable:
+                    return "Map it again with -Sharing Shared to resize it, or copy the bytes you need into a new map (Read-MemoryMap, Write-MemoryMap).";
+                case MemoryMapError.ViewNotResizable:
+                    return "Resize the parent map with Resize-MemoryMap, then make the view again with New-MemoryMap -InputObject <parent>.";
                 case MemoryMapError.RangeNotPageAligned:
                     return "[Mman.MemoryMap]::PageSize is the size of a page; omit -Offset and -Count to discard the whole map.";
                 default:

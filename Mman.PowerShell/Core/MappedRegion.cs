@@ -19,7 +19,7 @@ namespace Mman
         /// <param name="backingWritable">Whether <paramref name="backing"/> was opened for writing.</param>
         internal MappedRegion(MappingHandle mapping, MemoryProtection protection, FileStream backing, bool ownsBacking, bool backingWritable)
         {
-            Mapping = mapping;
+            _mapping = mapping;
             Backing = backing;
             OwnsBacking = ownsBacking;
             BackingWritable = backingWritable;
@@ -37,15 +37,25 @@ namespace Mman
         /// </summary>
         internal long Sequence { get; }
 
-        /// <summary>The OS mapping; unmapped when the map that created it closes.</summary>
-        internal MappingHandle Mapping { get; }
+        private volatile MappingHandle _mapping;
+
+        /// <summary>
+        /// The OS mapping; unmapped when the map that created it closes. Replaced, with
+        /// <see cref="Pages"/> and the root map's size, under the exclusive lock when the map is
+        /// resized (Resize-MemoryMap), so an address is valid only while the lock is held.
+        /// </summary>
+        internal MappingHandle Mapping
+        {
+            get => _mapping;
+            set => _mapping = value;
+        }
 
         /// <summary>
         /// Accesses hold it shared; a protection change, creating a view and closing hold it exclusively.
         /// </summary>
         internal ReaderWriterLockSlim Lock { get; } = new ReaderWriterLockSlim(LockRecursionPolicy.NoRecursion);
 
-        /// <summary>The protection of each page; replaced, never changed, under the exclusive lock.</summary>
+        /// <summary>The protection of each page; replaced, never changed, under the exclusive lock (also when the map is resized).</summary>
         internal volatile PageProtections Pages;
 
         /// <summary>

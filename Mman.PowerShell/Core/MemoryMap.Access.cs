@@ -189,7 +189,9 @@ namespace Mman
         {
             if (_closed || _region.Closed)
             {
-                string why = _closedWithParent != 0
+                string why = _closedByResize
+                    ? " was closed when map " + _closedWithParent.ToString(CultureInfo.InvariantCulture) + ", which it is a view of, was resized: its bytes may have moved or be gone. Make the view again from map " + _closedWithParent.ToString(CultureInfo.InvariantCulture)
+                    : _closedWithParent != 0
                     ? " was closed with map " + _closedWithParent.ToString(CultureInfo.InvariantCulture) + ", which it is a view of. Views live only as long as their parent"
                     : " was closed";
                 throw new ObjectDisposedException(null, "Mapping is closed: map " + Id + why + ".");

@@ -42,6 +42,13 @@ namespace Mman
         private volatile bool _closed;
         private int _closedWithParent;
 
+        // Set with _closedWithParent when the parent closed this view by changing size, not by closing.
+        private bool _closedByResize;
+
+        // Changed only under the region's exclusive lock (Resize); read with Volatile so that a
+        // 32-bit process never sees half of a new value.
+        private long _size;
+
         private MemoryMap(
             MappedRegion region, long start, long size, MemoryMapKind kind, string path, string name, long backingOffset,
             MapSharing sharing, MemoryMap parent = null, long parentOffset = 0)
@@ -53,7 +60,7 @@ namespace Mman
             Kind = kind;
             Path = path;
             Name = name;
-            Size = size;
+            _size = size;
             Sharing = sharing;
             Parent = parent;
             ParentOffset = parentOffset;
@@ -84,8 +91,11 @@ namespace Mman
         /// </summary>
         public long FileOffset => Kind == MemoryMapKind.File ? _backingOffset : 0;
 
-        /// <summary>The number of bytes mapped; valid offsets are 0 to Size - 1.</summary>
-        public long Size { get; }
+        /// <summary>
+        /// The number of bytes mapped; valid offsets are 0 to Size - 1. <see cref="Resize"/> changes it,
+        /// and every holder of this object sees the new value.
+        /// </summary>
+        public long Size => Volatile.Read(ref _size);
 
         /// <summary>The address of the map's first byte, or zero once closed.</summary>
         public IntPtr Address => IsValid ? new IntPtr(_region.Mapping.DangerousGetHandle().ToInt64() + _start) : IntPtr.Zero;

@@ -189,5 +189,11 @@ namespace Mman
 
         /// <summary>A view cannot change size; its parent can.</summary>
         ViewNotResizable,
+
+        /// <summary>
+        /// The map cannot change size: a Private (copy-on-write) map of a file or shared memory, whose
+        /// changes live only in its pages, or one whose file or shared memory was opened read-only.
+        /// </summary>
+        MapNotResizable,
     }
 }

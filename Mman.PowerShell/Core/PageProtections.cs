@@ -98,6 +98,32 @@ namespace Mman
             return new PageProtections(starts.ToArray(), protections.ToArray(), _pageCount);
         }
 
+        /// <summary>The number of pages the table describes.</summary>
+        internal long PageCount => _pageCount;
+
+        /// <summary>
+        /// A copy for a mapping of <paramref name="pageCount"/> pages: the pages kept keep their
+        /// protection, pages past the old end get <paramref name="grown"/> (for a resized map).
+        /// </summary>
+        internal PageProtections Resized(long pageCount, MemoryProtection grown)
+        {
+            var starts = new System.Collections.Generic.List<long>(_starts.Length + 1);
+            var protections = new System.Collections.Generic.List<MemoryProtection>(_starts.Length + 1);
+            for (int i = 0; i < _starts.Length && _starts[i] < pageCount; i++)
+            {
+                starts.Add(_starts[i]);
+                protections.Add(_protections[i]);
+            }
+
+            if (pageCount > _pageCount && protections[protections.Count - 1] != grown)
+            {
+                starts.Add(_pageCount);
+                protections.Add(grown);
+            }
+
+            return new PageProtections(starts.ToArray(), protections.ToArray(), pageCount);
+        }
+
         /// <summary>
         /// The runs of equal protection that pages <paramref name="firstPage"/> to
         /// <paramref name="endPage"/> - 1 fall in, clipped to them: (first page, end page, protection).
