@@ -30,6 +30,10 @@
         'Clear-MemoryMapResidency'
         'Clear-MemoryMap'
         'Set-MemoryMapAccessHint'
+        'Add-MemoryMapInteger'
+        'Get-MemoryMapInteger'
+        'Set-MemoryMapInteger'
+        'Wait-MemoryMapInteger'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -180,6 +180,10 @@ namespace Mman.Commands
                     return "To free a Shared file map's pages without losing data, use Clear-MemoryMapResidency, which writes them to the file first.";
                 case MemoryMapError.NoCacheToEvict:
                     return "Evict a Shared file map, or files with Clear-MemoryMapResidency -Path; to throw away the contents of private memory on purpose, use Clear-MemoryMap.";
+                case MemoryMapError.IntegerNotAligned:
+                    return "Use an -Offset whose address is a multiple of the integer's size (4 for Int32, 8 for Int64); keep shared integers at aligned offsets of the parent map.";
+                case MemoryMapError.WaitTimedOut:
+                    return "Wait longer with a larger -Timeout, or check that the other side changes the integer (Set-MemoryMapInteger or Add-MemoryMapInteger).";
                 case MemoryMapError.RangeNotPageAligned:
                     return "[Mman.MemoryMap]::PageSize is the size of a page; omit -Offset and -Count to discard the whole map.";
                 default:
