@@ -70,6 +70,12 @@ Describe 'ShouldProcess cmdlets check first' -Tag CI {
         @{ Cmdlet = 'Write-MemoryMap'; Kind = 'a read-only map'; Run = { param($c) Write-MemoryMap $readOnly -Text 'X' @c } }
         @{ Cmdlet = 'Write-MemoryMap'; Kind = 'an offset past the end of the map'; Run = { param($c) Write-MemoryMap $anonymous -Text 'X' -Offset 5000 @c } }
         @{ Cmdlet = 'Write-MemoryMap'; Kind = 'a closed map'; Run = { param($c) Write-MemoryMap $closed -Data 1 @c } }
+        @{ Cmdlet = 'Add-MemoryMapInteger'; Kind = 'a read-only map'; Run = { param($c) Add-MemoryMapInteger $readOnly @c } }
+        @{ Cmdlet = 'Add-MemoryMapInteger'; Kind = 'a misaligned offset'; Run = { param($c) Add-MemoryMapInteger $anonymous -Offset 2 @c } }
+        @{ Cmdlet = 'Add-MemoryMapInteger'; Kind = 'a closed map'; Run = { param($c) Add-MemoryMapInteger $closed @c } }
+        @{ Cmdlet = 'Set-MemoryMapInteger'; Kind = 'a read-only map'; Run = { param($c) Set-MemoryMapInteger $readOnly -Value 1 @c } }
+        @{ Cmdlet = 'Set-MemoryMapInteger'; Kind = 'a misaligned Int64'; Run = { param($c) Set-MemoryMapInteger $anonymous -Offset 4 -Type Int64 -Value 1 -Expected 0 @c } }
+        @{ Cmdlet = 'Set-MemoryMapInteger'; Kind = 'an offset past the end of the map'; Run = { param($c) Set-MemoryMapInteger $anonymous -Offset 4096 -Value 1 @c } }
     ) {
         $before = Get-WatchedState -Path $file
         $whatIf = Get-ErrorRecord { & $Run @{ WhatIf = $true; ErrorAction = 'Stop' } }
@@ -122,6 +128,8 @@ Describe 'ShouldProcess cmdlets check before -Confirm asks' -Tag CI {
     SyncPastEnd = { Sync-MemoryMap `$readOnly -Offset 100 -Count 1 @args }
     RemoveMissing = { Remove-MemoryMap -Name '$missingName' @args }
     WriteReadOnly = { Write-MemoryMap `$readOnly -Text 'X' @args }
+    AddReadOnly = { Add-MemoryMapInteger `$readOnly @args }
+    SetMisaligned = { Set-MemoryMapInteger `$anonymous -Offset 2 -Value 1 @args }
 }
 foreach (`$case in `$cases.GetEnumerator()) {
     `$confirm = try { & `$case.Value -Confirm -ErrorAction Stop; 'none' } catch { `$_.FullyQualifiedErrorId }
@@ -141,7 +149,7 @@ foreach (`$case in `$cases.GetEnumerator()) {
     It 'Should refuse <Case> under -Confirm as the real run does, without asking' -ForEach @(
         @{ Case = 'MissingFile' }, @{ Case = 'OffsetPastEnd' }, @{ Case = 'MissingName' }, @{ Case = 'ViewOfClosed' },
         @{ Case = 'ProtectClosed' }, @{ Case = 'ProtectReadOnly' }, @{ Case = 'SyncPastEnd' }, @{ Case = 'RemoveMissing' },
-        @{ Case = 'WriteReadOnly' }
+        @{ Case = 'WriteReadOnly' }, @{ Case = 'AddReadOnly' }, @{ Case = 'SetMisaligned' }
     ) {
         $results[$Case] | Should -Not -BeNullOrEmpty
         $results[$Case].Real | Should -Not -Be 'none'
