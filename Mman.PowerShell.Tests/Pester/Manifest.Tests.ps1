@@ -9,20 +9,20 @@ Describe 'Mman module manifest' -Tag CI {
         BeforeAll {
             $manifest = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
             $expected = @(
-                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
-                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
-                'Unlock-MemoryMap', 'Write-MemoryMap'
+                'Add-MemoryMapInteger', 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap',
+                'Get-MemoryMap', 'Get-MemoryMapInteger', 'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
+                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapInteger', 'Set-MemoryMapProtection',
+                'Sync-MemoryMap', 'Unlock-MemoryMap', 'Wait-MemoryMapInteger', 'Write-MemoryMap'
             )
         }
 
         It 'Should pass Test-ModuleManifest' {
             $manifest.Name | Should -Be 'Mman'
         }
-        It 'Should list exactly the sixteen cmdlets to export' {
+        It 'Should list exactly the twenty cmdlets to export' {
             @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
         }
-        It 'Should export exactly the sixteen cmdlets once imported' {
+        It 'Should export exactly the twenty cmdlets once imported' {
             @((Get-Command -Module Mman).Name | Sort-Object) | Should -Be $expected
         }
         It 'Should export cmdlets only' {
@@ -61,10 +61,10 @@ Describe 'Mman module manifest' -Tag CI {
             $moduleBase = Split-Path $manifestPath
             $assembly = (Get-Command New-MemoryMap).ImplementingType.Assembly
             $names = @(
-                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
-                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
-                'Unlock-MemoryMap', 'Write-MemoryMap'
+                'Add-MemoryMapInteger', 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap',
+                'Get-MemoryMap', 'Get-MemoryMapInteger', 'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
+                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapInteger', 'Set-MemoryMapProtection',
+                'Sync-MemoryMap', 'Unlock-MemoryMap', 'Wait-MemoryMapInteger', 'Write-MemoryMap'
             )
         }
 
@@ -152,12 +152,12 @@ Close-MemoryMap `$map
             $result = Invoke-ChildPwsh -Script $script | Select-Object -Last 1 | ConvertFrom-Json
         }
 
-        It 'Should still export exactly the sixteen cmdlets' {
+        It 'Should still export exactly the twenty cmdlets' {
             $result.Cmdlets | Should -Be @(
-                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
-                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
-                'Unlock-MemoryMap', 'Write-MemoryMap')
+                'Add-MemoryMapInteger', 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Find-MemoryMap',
+                'Get-MemoryMap', 'Get-MemoryMapInteger', 'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
+                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapInteger', 'Set-MemoryMapProtection',
+                'Sync-MemoryMap', 'Unlock-MemoryMap', 'Wait-MemoryMapInteger', 'Write-MemoryMap')
         }
         It 'Should hold Mman and its nested assembly once each' {
             $result.Modules | Should -Be @('Mman', 'Mman.PowerShell')
@@ -186,6 +186,8 @@ Close-MemoryMap `$map
             @{ Name = 'Clear-MemoryMap' }
             @{ Name = 'Clear-MemoryMapResidency' }
             @{ Name = 'Set-MemoryMapAccessHint' }
+            @{ Name = 'Add-MemoryMapInteger' }
+            @{ Name = 'Set-MemoryMapInteger' }
         ) {
             (Get-Command $Name).Parameters.Keys | Should -Contain 'WhatIf'
         }
@@ -193,6 +195,8 @@ Close-MemoryMap `$map
             @{ Name = 'Read-MemoryMap' }
             @{ Name = 'Get-MemoryMap' }
             @{ Name = 'Find-MemoryMap' }
+            @{ Name = 'Get-MemoryMapInteger' }
+            @{ Name = 'Wait-MemoryMapInteger' }
             @{ Name = 'Request-MemoryMapResidency' }
         ) {
             (Get-Command $Name).Parameters.Keys | Should -Not -Contain 'WhatIf'
