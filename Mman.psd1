@@ -32,6 +32,10 @@
         'Set-MemoryMapAccessHint'
         'Copy-MemoryMap'
         'Resize-MemoryMap'
+        'Add-MemoryMapInteger'
+        'Get-MemoryMapInteger'
+        'Set-MemoryMapInteger'
+        'Wait-MemoryMapInteger'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

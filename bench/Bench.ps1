@@ -33,7 +33,10 @@
     (a 256 MiB move within a file map, and 4 KiB moves one call each, against Python's mmap.move on
     the same file), then the table; a minute or so. Resize: only the rows of appending to a mapped
     file (Resize-MemoryMap against closing, extending and mapping the file again, and Python's
-    mmap.resize); under a minute, no data file. All (the default): every row.
+    mmap.resize); under a minute, no data file. Atomic: only the rows of the integer cmdlets (an
+    atomic add per call against the cmdlet floor; the round trip between two processes through Add-
+    and Wait-MemoryMapInteger against pipes and Python), without the data file; a minute or so.
+    All (the default): every row.
 .PARAMETER Quick
     For trying the script, not for figures: 64 MiB of data instead of 1 GiB, an 8 MiB text instead
     of 72 MiB, 10,000 gathered offsets instead of 100,000, fewer small-read calls and 3 repetitions
@@ -47,6 +50,7 @@
     dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Only Residency
 .EXAMPLE
     dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Only Resize
+    dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Only Atomic
 #>
 [CmdletBinding()]
 param(
@@ -58,7 +62,7 @@ param(
 
     [switch] $Quick,
 
-    [ValidateSet('All', 'Residency', 'Copy', 'Resize')]
+    [ValidateSet('All', 'Residency', 'Copy', 'Resize', 'Atomic')]
     [string] $Only = 'All'
 )
 
@@ -93,6 +97,8 @@ $DataSize = if ($Quick) { 64MB } else { 1GB }
 $TextSize = if ($Quick) { 8MB } else { 72MB }
 $Int64Count = if ($Quick) { 10000 } else { 100000 }
 $SmallCalls = if ($Quick) { 2000 } else { 20000 }
+$AtomicCalls = if ($Quick) { 2000 } else { 20000 }
+$PingPongRounds = if ($Quick) { 500 } else { 2000 }
 $GetContentSize = if ($Quick) { 64KB } else { 1MB }
 $Chunk = 1MB
 # Just under 1 MiB: shows whether anything changes at exactly 1 MiB.
@@ -524,6 +530,154 @@ try {
 
     #endregion
 
+    #region Atomic
+
+    if ($Only -in 'All', 'Atomic') {
+    # Add-MemoryMapInteger per call against the cheapest cmdlet calls there are, in the same loop shape.
+    Write-Status "Atomic: $(Format-Invariant '{0:N0}' $AtomicCalls) calls of Add-MemoryMapInteger against Write-Output and Get-MemoryMap -Id"
+    $counterMap = New-MemoryMap -Size 4096
+    try {
+        $calls = @{
+            Add    = { param($m, [int] $n) for ($i = 0; $i -lt $n; $i++) { $null = Add-MemoryMapInteger $m } }, @($counterMap, $AtomicCalls)
+            Output = { param($m, [int] $n) for ($i = 0; $i -lt $n; $i++) { $null = Write-Output $i } }, @($counterMap, $AtomicCalls)
+            GetMap = { param($m, [int] $n) $id = $m.Id; for ($i = 0; $i -lt $n; $i++) { $null = Get-MemoryMap -Id $id } }, @($counterMap, $AtomicCalls)
+        }
+        $timings = Measure-Interleaved ([ordered]@{ Add = $calls.Add; Output = $calls.Output; GetMap = $calls.GetMap })
+        $expectedCount = $AtomicCalls * ($Repetitions + 1)
+        $counted = Get-MemoryMapInteger $counterMap
+        if ($counted -eq $expectedCount) { $checks.Add("the counter holds every add ($(Format-Invariant '{0:N0}' $counted))") }
+        else { $problems.Add("the counter holds $counted, not $expectedCount") }
+    }
+    finally { Close-MemoryMap $counterMap }
+    $perAdd = $timings.Add.Seconds / $AtomicCalls
+    $perOutput = $timings.Output.Seconds / $AtomicCalls
+    $perGetMap = $timings.GetMap.Seconds / $AtomicCalls
+    Add-Row 'One atomic add (`Add-MemoryMapInteger $map`, per call, in a loop)' (Format-Invariant '{0:N1} µs' ($perAdd * 1e6)) `
+        '`Write-Output $i`: the cheapest cmdlet call, doing nothing (the cmdlet floor)' (Format-Invariant '{0:N1} µs' ($perOutput * 1e6)) `
+        -Ratio ($perAdd / $perOutput) -AtMost 3
+    Add-Row 'One atomic add, against the cheapest Mman cmdlet call' (Format-Invariant '{0:N1} µs' ($perAdd * 1e6)) `
+        '`Get-MemoryMap -Id $id`: a lookup in the list of open maps' (Format-Invariant '{0:N1} µs' ($perGetMap * 1e6)) `
+        -Ratio ($perAdd / $perGetMap)
+
+    # Wake-up latency: a turn passed back and forth between this process and a child pwsh. Each round
+    # trip is two wake-ups, each by an Add-MemoryMapInteger in one process of a Wait-MemoryMapInteger in
+    # the other.
+    Write-Status "Atomic: ping-pong of $(Format-Invariant '{0:N0}' $PingPongRounds) round trips with a child pwsh, through Wait- and Add-MemoryMapInteger, against pipes"
+    $pwsh = Get-PwshCommand
+    $turnName = "mman-bench-$PID-turn"
+    $turnMap = New-MemoryMap -Name $turnName -Size 4096
+    try {
+        $side = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$module'
+`$map = New-MemoryMap -Name '$turnName'
+`$null = Add-MemoryMapInteger `$map -Offset 4
+for (`$round = 0; `$round -lt $($PingPongRounds * 2); `$round++) {
+    `$null = Wait-MemoryMapInteger `$map -Equal (2 * `$round + 1) -Timeout 60
+    `$null = Add-MemoryMapInteger `$map
+}
+Close-MemoryMap `$map
+"@
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($side))
+        $child = Start-Process -FilePath $pwsh[0] -ArgumentList (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru -NoNewWindow
+        $null = Wait-MemoryMapInteger $turnMap -Offset 4 -Equal 1 -Timeout 120
+        $play = {
+            param($m, [int] $first, [int] $n)
+            for ($round = $first; $round -lt $first + $n; $round++) {
+                $null = Add-MemoryMapInteger $m
+                $null = Wait-MemoryMapInteger $m -Equal (2 * $round + 2) -Timeout 60
+            }
+        }
+        # A warm-up half, untimed, then the timed half.
+        & $play $turnMap 0 $PingPongRounds
+        $self = [Diagnostics.Process]::GetCurrentProcess()
+        $cpuBefore = $self.TotalProcessorTime
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        & $play $turnMap $PingPongRounds $PingPongRounds
+        $mmanPing = $watch.Elapsed.TotalSeconds / $PingPongRounds
+        $self.Refresh()
+        $mmanPingCpu = ($self.TotalProcessorTime - $cpuBefore).TotalSeconds / ($watch.Elapsed.TotalSeconds)
+        if (-not $child.WaitForExit(60000)) { $child.Kill(); $problems.Add('the ping-pong child did not end') }
+        if ((Get-MemoryMapInteger $turnMap) -eq 4 * $PingPongRounds) { $checks.Add("the ping-pong ended at $(4 * $PingPongRounds), every turn taken") }
+        else { $problems.Add("the ping-pong ended at $(Get-MemoryMapInteger $turnMap), not $(4 * $PingPongRounds)") }
+    }
+    finally {
+        Remove-MemoryMap -Name $turnName -Confirm:$false -ErrorAction Continue
+        Close-MemoryMap $turnMap
+    }
+
+    # The same round trips through anonymous pipes to a child pwsh that echoes each byte: what a
+    # PowerShell user who coordinates two processes without shared memory writes.
+    $echo = '$in = [Console]::OpenStandardInput(); $out = [Console]::OpenStandardOutput(); while (($b = $in.ReadByte()) -ge 0) { $out.WriteByte($b); $out.Flush() }'
+    $info = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    foreach ($argument in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $echo)) { $info.ArgumentList.Add($argument) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $echoProcess = [Diagnostics.Process]::Start($info)
+    try {
+        $toChild = $echoProcess.StandardInput.BaseStream
+        $fromChild = $echoProcess.StandardOutput.BaseStream
+        $bounce = {
+            param($writer, $reader, [int] $n)
+            for ($i = 0; $i -lt $n; $i++) {
+                $writer.WriteByte(1)
+                $writer.Flush()
+                $null = $reader.ReadByte()
+            }
+        }
+        & $bounce $toChild $fromChild $PingPongRounds
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        & $bounce $toChild $fromChild $PingPongRounds
+        $pipePing = $watch.Elapsed.TotalSeconds / $PingPongRounds
+    }
+    finally {
+        $echoProcess.StandardInput.Close()
+        if (-not $echoProcess.WaitForExit(10000)) { $echoProcess.Kill() }
+        $echoProcess.Dispose()
+    }
+    Add-Row 'Round trip between two pwsh processes (`Add-MemoryMapInteger`, then `Wait-MemoryMapInteger` for the answer)' `
+        (Format-Invariant '{0:N0} µs (this side used {1:P0} of a core)' ($mmanPing * 1e6) $mmanPingCpu) `
+        'One byte each way through anonymous pipes to a child pwsh (Stream.WriteByte, Flush, ReadByte)' (Format-Invariant '{0:N0} µs' ($pipePing * 1e6)) `
+        -Ratio ($mmanPing / $pipePing)
+    # A round trip is four cmdlet calls (an add and a wait on each side): its floor, whatever the wake-up costs.
+    Add-Row 'Round trip between two pwsh processes, as above, against its four cmdlet calls' (Format-Invariant '{0:N0} µs' ($mmanPing * 1e6)) `
+        'Four `Add-MemoryMapInteger` calls in one process (no waiting; measured above)' (Format-Invariant '{0:N0} µs' (4 * $perAdd * 1e6)) `
+        -Ratio ($mmanPing / (4 * $perAdd)) -AtMost 2
+
+    if ($python) {
+        $pingPy = @"
+import multiprocessing as mp, time, json
+def echo(c):
+    while True:
+        x = c.recv()
+        if x is None: break
+        c.send(x)
+if __name__ == '__main__':
+    a, b = mp.Pipe()
+    p = mp.Process(target=echo, args=(b,)); p.start()
+    n = $PingPongRounds
+    for i in range(n): a.send(i); a.recv()
+    t = time.perf_counter()
+    for i in range(n): a.send(i); a.recv()
+    s = (time.perf_counter() - t) / n
+    a.send(None); p.join()
+    print(json.dumps({'seconds': s}))
+"@
+        $pingPath = Join-Path $work 'pingpong.py'
+        Set-Content -LiteralPath $pingPath -Value $pingPy -Encoding utf8
+        $pyPing = (Invoke-Helper $python @($pingPath)).seconds
+        Add-Row 'Round trip between two processes, as above' (Format-Invariant '{0:N0} µs' ($mmanPing * 1e6)) `
+            'Python multiprocessing.Pipe, send and recv between two Python processes' (Format-Invariant '{0:N0} µs' ($pyPing * 1e6)) `
+            -Ratio ($mmanPing / $pyPing)
+    }
+    else {
+        Add-Row 'Round trip between two processes, as above' '' 'Python multiprocessing.Pipe' '' -Missing $noPython
+    }
+    }
+
+    #endregion
+
     #region Resize
 
     if ($Only -in 'All', 'Resize') {
@@ -602,7 +756,7 @@ try {
 
     #endregion
 
-    # -Only Copy and -Only Resize stop here; the regions below are left unindented so that they read as before.
+    # -Only Copy, Resize and Atomic stop here; the regions below are left unindented so that they read as before.
     if ($Only -in 'All', 'Residency') {
 
     #region Data
@@ -1372,6 +1526,7 @@ if ($Quick) { '- QUICK RUN (-Quick): smaller data and fewer repetitions, for try
 if ($Only -eq 'Copy') { "- Data: a $(Format-Size ($MoveSize + 1MB)) file of random bytes, made for this run in a temporary folder and removed after it (-Only Copy: the Copy-MemoryMap rows alone)." }
 elseif ($Only -eq 'Residency') { "- Data: $dataText of random bytes, made for this run in a temporary folder and removed after it (-Only Residency: the residency row alone)." }
 elseif ($Only -eq 'Resize') { '- Data: a 16 MiB file of zeros, made for each run in a temporary folder and removed after it (-Only Resize: the append rows alone).' }
+elseif ($Only -eq 'Atomic') { '- Data: none (-Only Atomic: the rows of the integer cmdlets alone).' }
 else { "- Data: $dataText of random bytes, a $textText log-like text and a sparse 16 GiB file$sparseNote, made for this run in a temporary folder and removed after it." }
 if ($ticksAtStart) {
     $others = (($ticksAtEnd.Busy - $ticksAtStart.Busy) - ($ticksAtEnd.Self - $ticksAtStart.Self)) / ($ticksAtEnd.Total - $ticksAtStart.Total)
@@ -1400,6 +1555,10 @@ if ($Only -in 'All', 'Copy') {
 }
 if ($Only -in 'All', 'Residency') { "- Residency (Linux): before the cache is warmed, the $dataText file is dropped from the page cache (dd iflag=nocache count=0) and its first half read back (dd bs=1M), so both tools measure the same half-cached file; the two take turns, run by run. Get-MemoryMapResidency maps the file read-only in 1 GiB windows, asks mincore (and cachestat), unmaps and closes it, and returns its object; fincore runs as a script would run it, a process per call, its --bytes RES read back as text. Ratio: fincore's time ÷ Mman's." }
 if ($Only -in 'All', 'Resize') { '- Append (Resize-MemoryMap): each run makes the 16 MiB file anew and maps it Read,Write and Shared; Mman grows the one map by 4 KiB with Resize-MemoryMap (the file is extended and mapped again) and writes the new bytes; the alternative closes the map, extends the file with FileStream.SetLength and maps it again, as a script must without Resize-MemoryMap; the two take turns, run by run. Ratio: the alternative''s time ÷ Mman''s. Python resizes one mmap and assigns the slice, timed inside Python, without the cmdlet''s parameter binding: for information.' }
+if ($Only -in 'All', 'Atomic') {
+    (Format-Invariant '- Atomic add: {0:N0} calls per run in a for loop over local variables, `$null = ...` for each, the three methods taking turns run by run; the counter is checked to hold every add. Ratio: Mman''s time per call ÷ the other call''s, lower is better.' $AtomicCalls)
+    (Format-Invariant '- Round trip: {0:N0} round trips after as many untimed, between this pwsh and a child pwsh started for it (Linux: futex waits, woken by the other side''s Add-MemoryMapInteger; Windows and macOS: the bounded back-off poll). The pipe row bounces one byte off a child pwsh that echoes it: .NET method calls, not cmdlets, so it shows what the cmdlet calls cost rather than the wake-up; the row against four adds shows the wake-up itself (a round trip that cost no more than its four cmdlet calls would be 1×); Python''s row (multiprocessing.Pipe) times itself without its start-up. "Used ... of a core" is this process''s CPU time over the timed rounds ÷ their wall time. Ratio: Mman''s time ÷ the alternative''s, lower is better.' $PingPongRounds)
+}
 if ($checks.Count) { "- Checks passed: $($checks -join '; ')." }
 if ($problems.Count) { "- CHECKS FAILED: $($problems -join '; ')." }
 (Format-Invariant '- Run time: {0:N0} min {1:N0} s, making the data included.' ([Math]::Floor($clock.Elapsed.TotalMinutes)) $clock.Elapsed.Seconds)

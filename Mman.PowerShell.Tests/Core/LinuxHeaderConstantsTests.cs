@@ -94,7 +94,7 @@ namespace Mman.Tests.Core
         {
             var source = new StringBuilder();
             source.AppendLine("#define _GNU_SOURCE");
-            foreach (string header in new[] { "stdio.h", "errno.h", "fcntl.h", "limits.h", "unistd.h", "sys/mman.h", "sys/stat.h", "sys/resource.h", "sys/syscall.h", "linux/magic.h", "linux/capability.h" })
+            foreach (string header in new[] { "stdio.h", "errno.h", "fcntl.h", "limits.h", "unistd.h", "sys/mman.h", "sys/stat.h", "sys/resource.h", "sys/syscall.h", "linux/magic.h", "linux/capability.h", "linux/futex.h" })
             {
                 source.AppendLine("#include <" + header + ">");
             }

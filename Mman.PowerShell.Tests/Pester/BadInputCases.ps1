@@ -193,6 +193,7 @@ function Get-BadInputCase {
         FileNotFound = 'ObjectNotFound'; MapNotFound = 'ObjectNotFound'; FileOpenFailed = 'OpenError'
         PathAmbiguous = 'InvalidArgument'; PathIsDirectory = 'InvalidArgument'; PathNotFileSystem = 'InvalidArgument'
         PathNotValid = 'InvalidArgument'; InvalidArgument = 'InvalidArgument'
+        IntegerNotAligned = 'InvalidArgument'; ValueNotConvertible = 'InvalidArgument'; WaitTimedOut = 'OperationTimeout'
         # PowerShell's own parameter binding.
         CannotConvertArgumentNoMessage = 'InvalidArgument'; CannotConvertArgument = 'InvalidArgument'
         AmbiguousParameterSet = 'InvalidArgument'; NamedParameterNotFound = 'InvalidArgument'
@@ -678,6 +679,36 @@ function Get-BadInputCase {
     Add-Case Remove-MemoryMap 'a name no object has, from the pipeline' NamedMapNotFound { "mman-test-$PID-badinput-missing" | Remove-MemoryMap }
     Add-Case Remove-MemoryMap 'an invalid name from the pipeline' NameInvalid { 'mman-test/x' | Remove-MemoryMap }
     Add-Case Remove-MemoryMap 'unknown parameter' NamedParameterNotFound { Remove-MemoryMap -Name x -Bogus }
+
+    # ---- Add-, Get-, Set-, Wait-MemoryMapInteger (issue 15) ----
+    Add-Case Add-MemoryMapInteger 'offset 1 (not aligned)' IntegerNotAligned { param($fx) Add-MemoryMapInteger $fx.Maps.Anon -Offset 1 } Anon
+    Add-Case Add-MemoryMapInteger 'Int64 at offset 4 (not aligned)' IntegerNotAligned { param($fx) Add-MemoryMapInteger $fx.Maps.Shared -Offset 4 -Type Int64 } Shared
+    Add-Case Add-MemoryMapInteger 'view at parent offset 1, offset 0' IntegerNotAligned { param($fx) $view = New-MemoryMap -InputObject $fx.Maps.Anon -Offset 1; try { Add-MemoryMapInteger $view } finally { $view.Dispose() } } Anon
+    Add-Case Add-MemoryMapInteger 'read-only map' MapNotWritable { param($fx) Add-MemoryMapInteger $fx.Maps.ReadOnly } ReadOnly
+    Add-Case Add-MemoryMapInteger 'map opened read-only from its file' MapNotWritable { param($fx) Add-MemoryMapInteger $fx.Maps.FileRead -Offset 8 } FileRead
+    Add-Case Add-MemoryMapInteger 'closed map' MapClosed { param($fx) Add-MemoryMapInteger $fx.Maps.Closed }
+    Add-Case Add-MemoryMapInteger 'offset at the end' RangeOutsideMap { param($fx) Add-MemoryMapInteger $fx.Maps.Anon -Offset 4096 } Anon
+    Add-Case Add-MemoryMapInteger 'Int64 straddling the end' RangeOutsideMap { param($fx) Add-MemoryMapInteger $fx.Maps.Anon -Offset 4092 -Type Int64 } Anon
+    Add-Case Add-MemoryMapInteger 'offset -4' OffsetNegative { param($fx) Add-MemoryMapInteger $fx.Maps.Anon -Offset -4 } Anon
+    Add-Case Add-MemoryMapInteger 'value past Int32' ValueNotConvertible { param($fx) Add-MemoryMapInteger $fx.Maps.Anon -Value 3000000000 } Anon
+    Add-Case Add-MemoryMapInteger 'past the end of a truncated file' FileTruncated { param($fx) Add-MemoryMapInteger $fx.Maps.Truncated -Offset 8192 } Truncated
+    Add-Case Add-MemoryMapInteger 'type Byte' ParameterArgumentValidationError { param($fx) Add-MemoryMapInteger $fx.Maps.Anon -Type Byte } Anon
+    Add-Case Get-MemoryMapInteger 'offset 2 (not aligned)' IntegerNotAligned { param($fx) Get-MemoryMapInteger $fx.Maps.ReadOnly -Offset 2 } ReadOnly
+    Add-Case Get-MemoryMapInteger 'no access' MapNotReadable { param($fx) Get-MemoryMapInteger $fx.Maps.None } None
+    Add-Case Get-MemoryMapInteger 'closed map' MapClosed { param($fx) Get-MemoryMapInteger $fx.Maps.Closed -Type Int64 }
+    Add-Case Get-MemoryMapInteger 'offset past the end' RangeOutsideMap { param($fx) Get-MemoryMapInteger $fx.Maps.Sentinel -Offset 65536 } Sentinel
+    Add-Case Set-MemoryMapInteger 'offset 6 (not aligned)' IntegerNotAligned { param($fx) Set-MemoryMapInteger $fx.Maps.Anon -Offset 6 -Value 1 } Anon
+    Add-Case Set-MemoryMapInteger 'read-only map' MapNotWritable { param($fx) Set-MemoryMapInteger $fx.Maps.ReadOnly -Value 1 } ReadOnly
+    Add-Case Set-MemoryMapInteger 'read-only map, compare-exchange' MapNotWritable { param($fx) Set-MemoryMapInteger $fx.Maps.ReadOnly -Value 1 -Expected 0 } ReadOnly
+    Add-Case Set-MemoryMapInteger 'closed map' MapClosed { param($fx) Set-MemoryMapInteger $fx.Maps.ClosedFile -Value 1 }
+    Add-Case Set-MemoryMapInteger 'expected past Int32' ValueNotConvertible { param($fx) Set-MemoryMapInteger $fx.Maps.Anon -Value 1 -Expected ([long]::MaxValue) } Anon
+    Add-Case Wait-MemoryMapInteger 'offset 4, Int64 (not aligned)' IntegerNotAligned { param($fx) Wait-MemoryMapInteger $fx.Maps.Anon -Offset 4 -Type Int64 -Equal 0 } Anon
+    Add-Case Wait-MemoryMapInteger 'no access' MapNotReadable { param($fx) Wait-MemoryMapInteger $fx.Maps.None -Equal 0 -Timeout 1 } None
+    Add-Case Wait-MemoryMapInteger 'closed map' MapClosed { param($fx) Wait-MemoryMapInteger $fx.Maps.Closed -Equal 0 }
+    Add-Case Wait-MemoryMapInteger 'timeout 0, value not there' WaitTimedOut { param($fx) Wait-MemoryMapInteger $fx.Maps.Anon -NotEqual (Get-MemoryMapInteger $fx.Maps.Anon) -Timeout 0 } Anon
+    Add-Case Wait-MemoryMapInteger 'negative timeout' ParameterArgumentTransformationError { param($fx) Wait-MemoryMapInteger $fx.Maps.Anon -Equal 0 -Timeout -1 } Anon
+    Add-Case Wait-MemoryMapInteger 'equal and not equal' AmbiguousParameterSet { param($fx) Wait-MemoryMapInteger $fx.Maps.Anon -Equal 0 -NotEqual 1 } Anon
+    Add-Case Wait-MemoryMapInteger 'equal past Int32' ValueNotConvertible { param($fx) Wait-MemoryMapInteger $fx.Maps.Anon -Equal 4294967296 } Anon
 
     return $cases.ToArray()
 }

@@ -9,20 +9,21 @@ Describe 'Mman module manifest' -Tag CI {
         BeforeAll {
             $manifest = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
             $expected = @(
-                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
-                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Resize-MemoryMap', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
-                'Unlock-MemoryMap', 'Write-MemoryMap'
+                'Add-MemoryMapInteger', 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap',
+                'Find-MemoryMap', 'Get-MemoryMap', 'Get-MemoryMapInteger', 'Get-MemoryMapResidency', 'Lock-MemoryMap',
+                'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap', 'Request-MemoryMapResidency', 'Resize-MemoryMap',
+                'Set-MemoryMapAccessHint', 'Set-MemoryMapInteger', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Unlock-MemoryMap', 'Wait-MemoryMapInteger', 'Write-MemoryMap'
             )
         }
 
         It 'Should pass Test-ModuleManifest' {
             $manifest.Name | Should -Be 'Mman'
         }
-        It 'Should list exactly the seventeen cmdlets to export' {
+        It 'Should list exactly the twenty-two cmdlets to export' {
             @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
         }
-        It 'Should export exactly the seventeen cmdlets once imported' {
+        It 'Should export exactly the twenty-two cmdlets once imported' {
             @((Get-Command -Module Mman).Name | Sort-Object) | Should -Be $expected
         }
         It 'Should export cmdlets only' {
@@ -61,10 +62,11 @@ Describe 'Mman module manifest' -Tag CI {
             $moduleBase = Split-Path $manifestPath
             $assembly = (Get-Command New-MemoryMap).ImplementingType.Assembly
             $names = @(
-                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
-                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Resize-MemoryMap', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
-                'Unlock-MemoryMap', 'Write-MemoryMap'
+                'Add-MemoryMapInteger', 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap',
+                'Find-MemoryMap', 'Get-MemoryMap', 'Get-MemoryMapInteger', 'Get-MemoryMapResidency', 'Lock-MemoryMap',
+                'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap', 'Request-MemoryMapResidency', 'Resize-MemoryMap',
+                'Set-MemoryMapAccessHint', 'Set-MemoryMapInteger', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Unlock-MemoryMap', 'Wait-MemoryMapInteger', 'Write-MemoryMap'
             )
         }
 
@@ -152,12 +154,13 @@ Close-MemoryMap `$map
             $result = Invoke-ChildPwsh -Script $script | Select-Object -Last 1 | ConvertFrom-Json
         }
 
-        It 'Should still export exactly the seventeen cmdlets' {
+        It 'Should still export exactly the twenty-two cmdlets' {
             $result.Cmdlets | Should -Be @(
-                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
-                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Resize-MemoryMap', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
-                'Unlock-MemoryMap', 'Write-MemoryMap')
+                'Add-MemoryMapInteger', 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap',
+                'Find-MemoryMap', 'Get-MemoryMap', 'Get-MemoryMapInteger', 'Get-MemoryMapResidency', 'Lock-MemoryMap',
+                'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap', 'Request-MemoryMapResidency', 'Resize-MemoryMap',
+                'Set-MemoryMapAccessHint', 'Set-MemoryMapInteger', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Unlock-MemoryMap', 'Wait-MemoryMapInteger', 'Write-MemoryMap')
         }
         It 'Should hold Mman and its nested assembly once each' {
             $result.Modules | Should -Be @('Mman', 'Mman.PowerShell')
@@ -188,6 +191,8 @@ Close-MemoryMap `$map
             @{ Name = 'Set-MemoryMapAccessHint' }
             @{ Name = 'Copy-MemoryMap' }
             @{ Name = 'Resize-MemoryMap' }
+            @{ Name = 'Add-MemoryMapInteger' }
+            @{ Name = 'Set-MemoryMapInteger' }
         ) {
             (Get-Command $Name).Parameters.Keys | Should -Contain 'WhatIf'
         }
@@ -195,6 +200,8 @@ Close-MemoryMap `$map
             @{ Name = 'Read-MemoryMap' }
             @{ Name = 'Get-MemoryMap' }
             @{ Name = 'Find-MemoryMap' }
+            @{ Name = 'Get-MemoryMapInteger' }
+            @{ Name = 'Wait-MemoryMapInteger' }
             @{ Name = 'Request-MemoryMapResidency' }
         ) {
             (Get-Command $Name).Parameters.Keys | Should -Not -Contain 'WhatIf'

@@ -240,12 +240,13 @@ Close-MemoryMap `$again, `$named
         It 'Should run the cmdlets of the installed net8.0 build' {
             $smoke.Assembly | Should -BeExactly (Join-Path $moduleBase 'net8.0/Mman.PowerShell.dll')
         }
-        It 'Should export the seventeen cmdlets' {
+        It 'Should export the twenty-two cmdlets' {
             $smoke.Cmdlets | Should -Be @(
-                'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap', 'Find-MemoryMap', 'Get-MemoryMap',
-                'Get-MemoryMapResidency', 'Lock-MemoryMap', 'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap',
-                'Request-MemoryMapResidency', 'Set-MemoryMapAccessHint', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
-                'Unlock-MemoryMap', 'Write-MemoryMap')
+                'Add-MemoryMapInteger', 'Clear-MemoryMap', 'Clear-MemoryMapResidency', 'Close-MemoryMap', 'Copy-MemoryMap',
+                'Find-MemoryMap', 'Get-MemoryMap', 'Get-MemoryMapInteger', 'Get-MemoryMapResidency', 'Lock-MemoryMap',
+                'New-MemoryMap', 'Read-MemoryMap', 'Remove-MemoryMap', 'Request-MemoryMapResidency', 'Resize-MemoryMap',
+                'Set-MemoryMapAccessHint', 'Set-MemoryMapInteger', 'Set-MemoryMapProtection', 'Sync-MemoryMap',
+                'Unlock-MemoryMap', 'Wait-MemoryMapInteger', 'Write-MemoryMap')
         }
         It 'Should have written through a file map to the file' {
             $bytes = [IO.File]::ReadAllBytes($file)

@@ -80,6 +80,12 @@ Describe 'ShouldProcess cmdlets check first' -Tag CI {
         @{ Cmdlet = 'Resize-MemoryMap'; Kind = 'a read-only file map, shrinking'; Run = { param($c) Resize-MemoryMap $readOnly -Size 10 -Force @c } }
         @{ Cmdlet = 'Resize-MemoryMap'; Kind = 'a size of 0'; Run = { param($c) Resize-MemoryMap $anonymous -Size 0 @c } }
         @{ Cmdlet = 'Resize-MemoryMap'; Kind = 'a view'; Run = { param($c) Resize-MemoryMap $view -Size 20 @c } }
+        @{ Cmdlet = 'Add-MemoryMapInteger'; Kind = 'a read-only map'; Run = { param($c) Add-MemoryMapInteger $readOnly @c } }
+        @{ Cmdlet = 'Add-MemoryMapInteger'; Kind = 'a misaligned offset'; Run = { param($c) Add-MemoryMapInteger $anonymous -Offset 2 @c } }
+        @{ Cmdlet = 'Add-MemoryMapInteger'; Kind = 'a closed map'; Run = { param($c) Add-MemoryMapInteger $closed @c } }
+        @{ Cmdlet = 'Set-MemoryMapInteger'; Kind = 'a read-only map'; Run = { param($c) Set-MemoryMapInteger $readOnly -Value 1 @c } }
+        @{ Cmdlet = 'Set-MemoryMapInteger'; Kind = 'a misaligned Int64'; Run = { param($c) Set-MemoryMapInteger $anonymous -Offset 4 -Type Int64 -Value 1 -Expected 0 @c } }
+        @{ Cmdlet = 'Set-MemoryMapInteger'; Kind = 'an offset past the end of the map'; Run = { param($c) Set-MemoryMapInteger $anonymous -Offset 4096 -Value 1 @c } }
     ) {
         $before = Get-WatchedState -Path $file
         $whatIf = Get-ErrorRecord { & $Run @{ WhatIf = $true; ErrorAction = 'Stop' } }
@@ -135,6 +141,8 @@ Describe 'ShouldProcess cmdlets check before -Confirm asks' -Tag CI {
     CopyToReadOnly = { Copy-MemoryMap `$anonymous -Destination `$readOnly @args }
     ResizeReadOnly = { Resize-MemoryMap `$readOnly -Size 10 -Force @args }
     ResizeClosed = { Resize-MemoryMap `$closed -Size 8192 @args }
+    AddReadOnly = { Add-MemoryMapInteger `$readOnly @args }
+    SetMisaligned = { Set-MemoryMapInteger `$anonymous -Offset 2 -Value 1 @args }
 }
 foreach (`$case in `$cases.GetEnumerator()) {
     `$confirm = try { & `$case.Value -Confirm -ErrorAction Stop; 'none' } catch { `$_.FullyQualifiedErrorId }
@@ -154,7 +162,7 @@ foreach (`$case in `$cases.GetEnumerator()) {
     It 'Should refuse <Case> under -Confirm as the real run does, without asking' -ForEach @(
         @{ Case = 'MissingFile' }, @{ Case = 'OffsetPastEnd' }, @{ Case = 'MissingName' }, @{ Case = 'ViewOfClosed' },
         @{ Case = 'ProtectClosed' }, @{ Case = 'ProtectReadOnly' }, @{ Case = 'SyncPastEnd' }, @{ Case = 'RemoveMissing' },
-        @{ Case = 'WriteReadOnly' }, @{ Case = 'CopyToReadOnly' }, @{ Case = 'ResizeReadOnly' }, @{ Case = 'ResizeClosed' }
+        @{ Case = 'WriteReadOnly' }, @{ Case = 'CopyToReadOnly' }, @{ Case = 'ResizeReadOnly' }, @{ Case = 'ResizeClosed' }, @{ Case = 'AddReadOnly' }, @{ Case = 'SetMisaligned' }
     ) {
         $results[$Case] | Should -Not -BeNullOrEmpty
         $results[$Case].Real | Should -Not -Be 'none'

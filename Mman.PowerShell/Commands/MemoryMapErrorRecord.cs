@@ -187,6 +187,10 @@ namespace Mman.Commands
                     return "Map it again with -Sharing Shared to resize it, or copy the bytes you need into a new map (Read-MemoryMap, Write-MemoryMap).";
                 case MemoryMapError.ViewNotResizable:
                     return "Resize the parent map with Resize-MemoryMap, then make the view again with New-MemoryMap -InputObject <parent>.";
+                case MemoryMapError.IntegerNotAligned:
+                    return "Use an -Offset whose address is a multiple of the integer's size (4 for Int32, 8 for Int64); keep shared integers at aligned offsets of the parent map.";
+                case MemoryMapError.WaitTimedOut:
+                    return "Wait longer with a larger -Timeout, or check that the other side changes the integer (Set-MemoryMapInteger or Add-MemoryMapInteger).";
                 case MemoryMapError.RangeNotPageAligned:
                     return "[Mman.MemoryMap]::PageSize is the size of a page; omit -Offset and -Count to discard the whole map.";
                 default:
