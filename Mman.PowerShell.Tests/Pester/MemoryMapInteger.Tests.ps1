@@ -307,13 +307,22 @@ $self.Refresh(); [Console]::Out.WriteLine("IDLE $($watch.Elapsed.TotalSeconds) $
 $cpu = $self.TotalProcessorTime; $watch.Restart()
 for ($round = 0; $round -lt 1000; $round++) {
     $null = Wait-MemoryMapInteger $map -Equal (2 * $round + $role) -Timeout 30
+    [Threading.Thread]::Sleep(1)
     $null = Add-MemoryMapInteger $map
 }
 $self.Refresh(); [Console]::Out.WriteLine("GAME $($watch.Elapsed.TotalSeconds) $(($self.TotalProcessorTime - $cpu).TotalSeconds)")
 '@
-            $children = @(
-                Start-ChildPwsh -Script ("`$name = $(Quote $name); `$role = 0`n" + $side)
-                Start-ChildPwsh -Script ("`$name = $(Quote $name); `$role = 1`n" + $side))
+            # Without tiered compilation in the children: its background thread recompiles PowerShell's
+            # methods for seconds after start-up, a core's worth of CPU (measured: 1.0 to 1.4 s of a 3 s game)
+            # that has nothing to do with waiting.
+            $tiered = $env:DOTNET_TieredCompilation
+            $env:DOTNET_TieredCompilation = '0'
+            try {
+                $children = @(
+                    Start-ChildPwsh -Script ("`$name = $(Quote $name); `$role = 0`n" + $side)
+                    Start-ChildPwsh -Script ("`$name = $(Quote $name); `$role = 1`n" + $side))
+            }
+            finally { $env:DOTNET_TieredCompilation = $tiered }
             $ready = Wait-MemoryMapInteger $map -Offset 4 -Equal 2 -Timeout 60 -ErrorAction SilentlyContinue
             Start-Sleep -Seconds 2
             Set-MemoryMapInteger $map -Offset 8 -Value 1
@@ -339,12 +348,15 @@ $self.Refresh(); [Console]::Out.WriteLine("GAME $($watch.Elapsed.TotalSeconds) $
             $final | Should -Be 2000
         }
         # A waiter that spun would use a whole core (CPU = wall) for its thread alone; the limits leave room
-        # for what else runs in pwsh (its background compilation and collection).
+        # for what else runs in pwsh (its background compilation and collection). Each turn holds the turn
+        # for a millisecond (its "work", a sleep), so each side waits at least that long for every turn of
+        # the other: without it the two cmdlet calls of a turn (about 100 µs of CPU each here) take as long
+        # as the wake-up, and CPU time would measure the cmdlets, not the wait.
         It 'Should sleep through a long wait (process CPU under half the wall time)' {
             foreach ($f in $figures) { $f.IdleCpu | Should -BeLessThan (0.5 * $f.IdleWall) }
         }
-        It 'Should use well under a core per side while playing (process CPU under 80% of the wall time)' {
-            foreach ($f in $figures) { $f.GameCpu | Should -BeLessThan (0.8 * $f.GameWall) }
+        It 'Should use well under a core per side while playing (process CPU under half the wall time)' {
+            foreach ($f in $figures) { $f.GameCpu | Should -BeLessThan (0.5 * $f.GameWall) }
         }
     }
 }
