@@ -75,8 +75,9 @@ else:
     }
 
     function Get-FileHash256 {
+        # Through a handle that shares writing: Windows refuses Get-FileHash's own while a map is open.
         param([string] $Path)
-        (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash
+        [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData((Get-FileBytes $Path)))
     }
 }
 
