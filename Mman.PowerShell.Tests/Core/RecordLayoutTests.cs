@@ -36,6 +36,15 @@ namespace Mman.Tests.Core
             public ushort A;
         }
 
+        [StructLayout(LayoutKind.Explicit)]
+        public struct Union
+        {
+            [FieldOffset(0)]
+            public int AsInt;
+            [FieldOffset(0)]
+            public short AsShort;
+        }
+
         public struct WithReference
         {
             public int A;
@@ -191,6 +200,17 @@ namespace Mman.Tests.Core
 
             RecordLayout.FromStruct(typeof(Guid)).SwapNumbers(bytes, 0, 1);
             Assert.Equal(new byte[] { 4, 3, 2, 1, 6, 5, 8, 7, 9, 10, 11, 12, 13, 14, 15, 16 }, bytes);
+        }
+
+        [Fact]
+        public void FromStruct_Union_IsReadableButNotBigEndian()
+        {
+            RecordLayout union = RecordLayout.FromStruct(typeof(Union));
+            Assert.Equal(4, union.Size);
+            Assert.True(union.NumbersOverlap);
+            Assert.Equal(MemoryMapError.LayoutInvalid, Assert.Throws<MemoryMapArgumentException>(() => union.CheckBigEndian()).Error);
+            Assert.False(RecordLayout.FromStruct(typeof(Explicit)).NumbersOverlap);
+            RecordLayout.FromStruct(typeof(Guid)).CheckBigEndian();
         }
 
         [Theory]

@@ -222,6 +222,10 @@ namespace Mman.Commands
         private object[] ReadRecords(MemoryMap map)
         {
             _layout ??= RecordObjects.Parse(Layout);
+            if (BigEndian)
+            {
+                _layout.CheckBigEndian();
+            }
             long count = IsCountBound ? Count : 1;
             long stride = MyInvocation.BoundParameters.ContainsKey(nameof(Stride)) ? Stride : _layout.Size;
             if (count > int.MaxValue)

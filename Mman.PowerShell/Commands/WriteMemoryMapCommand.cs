@@ -182,6 +182,10 @@ namespace Mman.Commands
         private void WriteRecords(MemoryMap map, System.Collections.Generic.IList<object> records)
         {
             RecordLayout layout = RecordObjects.Parse(Layout);
+            if (BigEndian)
+            {
+                layout.CheckBigEndian();
+            }
             long stride = MyInvocation.BoundParameters.ContainsKey(nameof(Stride)) ? Stride : layout.Size;
             if (records.Count % Offset.Length != 0)
             {

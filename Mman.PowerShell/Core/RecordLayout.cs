@@ -112,6 +112,35 @@ namespace Mman
         /// <summary>The numbers of more than one byte in a record, whose bytes -BigEndian reverses.</summary>
         internal Run[] Swapped { get; }
 
+        /// <summary>
+        /// Whether two numbers of the layout share bytes (a struct with explicit layout used as a union):
+        /// their bytes have no one big-endian order, so -BigEndian refuses such a layout.
+        /// </summary>
+        public bool NumbersOverlap
+        {
+            get
+            {
+                for (int i = 1; i < Swapped.Length; i++)
+                {
+                    if (Swapped[i].Offset < Swapped[i - 1].End)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>Throws LayoutInvalid when the layout cannot be read or written big-endian (see <see cref="NumbersOverlap"/>).</summary>
+        public void CheckBigEndian()
+        {
+            if (NumbersOverlap)
+            {
+                throw Invalid("Struct [" + StructType?.FullName + "] has numbers that share bytes (a union), which have no one big-endian order; read it without -BigEndian, or use a layout of named fields.");
+            }
+        }
+
         /// <summary>A text that is equal for equal layouts, to cache what is built for a layout.</summary>
         public string Signature
         {
@@ -270,6 +299,7 @@ namespace Mman
                 }
             }
 
+            swapped.Sort((a, b) => a.Offset.CompareTo(b.Offset));
             return new RecordLayout(fields.AsReadOnly(), size, type, Merge(leaves), swapped.ToArray());
         }
 
