@@ -36,7 +36,10 @@
     mmap.resize); under a minute, no data file. Atomic: only the rows of the integer cmdlets (an
     atomic add per call against the cmdlet floor; the round trip between two processes through Add-
     and Wait-MemoryMapInteger against pipes and Python), without the data file; a minute or so.
-    All (the default): every row.
+    Records: only the records rows (Read-MemoryMap -Layout and Write-MemoryMap -Layout of 100,000
+    four-field records against Python's struct.iter_unpack into namedtuples and struct.pack_into, on
+    the same file), then the table; no 1 GiB data file. A minute or so. All (the default): every
+    row.
 .PARAMETER Quick
     For trying the script, not for figures: 64 MiB of data instead of 1 GiB, an 8 MiB text instead
     of 72 MiB, 10,000 gathered offsets instead of 100,000, fewer small-read calls and 3 repetitions
@@ -51,6 +54,7 @@
 .EXAMPLE
     dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Only Resize
     dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Only Atomic
+    dotnet pwsh ./build.ps1 Build; dotnet pwsh ./bench/Bench.ps1 -Only Records
 #>
 [CmdletBinding()]
 param(
@@ -62,7 +66,7 @@ param(
 
     [switch] $Quick,
 
-    [ValidateSet('All', 'Residency', 'Copy', 'Resize', 'Atomic')]
+    [ValidateSet('All', 'Residency', 'Copy', 'Resize', 'Atomic', 'Records')]
     [string] $Only = 'All'
 )
 
@@ -756,7 +760,69 @@ if __name__ == '__main__':
 
     #endregion
 
-    # -Only Copy, Resize and Atomic stop here; the regions below are left unindented so that they read as before.
+    #region Records
+
+    # 100,000 records of 22 bytes (UInt32, Double, Int16, Byte[8]; Python's '<Idh8s'), made by Python
+    # or, without it, by Read-MemoryMap's own counterpart; both sides read the same file from the page
+    # cache and build one object per record with the four fields.
+    $recordsBenchmark = 'Read 100,000 records of 4 fields (`Read-MemoryMap -Layout $layout -Count 100000`)'
+    $recordsWriteBenchmark = 'Write 100,000 records of 4 fields back (`Write-MemoryMap -Layout $layout -Record $records`)'
+    if ($Only -in 'All', 'Records') {
+        $recordCount = 100000
+        $recordPath = Join-Path $work 'records.bin'
+        $recordLayout = [ordered]@{ Id = 'UInt32'; Value = 'Double'; Small = 'Int16'; Tag = 'Byte[8]' }
+        $recordBytes = [byte[]]::new($recordCount * 22)
+        [Random]::new(15).NextBytes($recordBytes)
+        [IO.File]::WriteAllBytes($recordPath, $recordBytes)
+        $recordMap = New-MemoryMap -Path $recordPath -Protection Read, Write
+        try {
+            Write-Status 'Records: Read-MemoryMap -Layout and Write-MemoryMap -Layout of 100,000 records'
+            $readRecords = Measure-Run { param($map, $layout, $count) Read-MemoryMap $map -Layout $layout -Count $count } @($recordMap, $recordLayout, $recordCount) -KeepOutput
+            $records = @($readRecords.Output)
+            $writeRecords = Measure-Run { param($map, $layout, $records) Write-MemoryMap $map -Layout $layout -Record $records } @($recordMap, $recordLayout, $records)
+            if ($records.Count -eq $recordCount -and $records[-1].Id -eq [BitConverter]::ToUInt32($recordBytes, 22 * ($recordCount - 1))) { $checks.Add('Read-MemoryMap -Layout read 100,000 records, the last one''s Id as BitConverter reads it') }
+            else { $problems.Add('Read-MemoryMap -Layout did not read the 100,000 records as BitConverter does') }
+            $recordSync = $recordMap.Read(0, $recordBytes.Length)
+            if ([Linq.Enumerable]::SequenceEqual($recordSync, $recordBytes)) { $checks.Add('the records written back left the file byte-identical') }
+            else { $problems.Add('the records written back changed the file') }
+            $readText = Format-Invariant '{0:N0} ms' ($readRecords.Seconds * 1000)
+            $writeText = Format-Invariant '{0:N0} ms' ($writeRecords.Seconds * 1000)
+            if (-not $python) {
+                Add-Row $recordsBenchmark $readText 'Python struct.iter_unpack into namedtuples' '' -Missing $noPython
+                Add-Row $recordsWriteBenchmark $writeText 'Python struct.pack_into' '' -Missing $noPython
+            }
+            else {
+                $pythonRecords = @'
+import collections, json, mmap, statistics, struct, sys, time
+path, runs = sys.argv[1], int(sys.argv[2])
+R = collections.namedtuple('R', 'Id Value Small Tag')
+s = struct.Struct('<Idh8s')
+with open(path, 'r+b') as f:
+    m = mmap.mmap(f.fileno(), 0)
+    reads, writes = [], []
+    for run in range(runs + 1):
+        t = time.perf_counter(); records = [R._make(v) for v in s.iter_unpack(m)]; reads.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        for i, r in enumerate(records): s.pack_into(m, i * 22, *r)
+        writes.append(time.perf_counter() - t)
+    print(json.dumps({'read': statistics.median(reads[1:]), 'write': statistics.median(writes[1:]), 'count': len(records)}))
+'@
+                $answer = Invoke-Helper $python @('-c', $pythonRecords, $recordPath, $Repetitions)
+                if ($answer.count -ne $recordCount) { $problems.Add("Python unpacked $($answer.count) records, not $recordCount") }
+                Add-Row $recordsBenchmark $readText 'Python struct.iter_unpack over an mmap of the file into namedtuples' (Format-Invariant '{0:N0} ms' ($answer.read * 1000)) `
+                    -Ratio ($answer.read / $readRecords.Seconds)
+                Add-Row $recordsWriteBenchmark $writeText 'Python struct.pack_into the mmap, per record' (Format-Invariant '{0:N0} ms' ($answer.write * 1000)) `
+                    -Ratio ($answer.write / $writeRecords.Seconds)
+            }
+        }
+        finally {
+            Close-MemoryMap $recordMap
+        }
+    }
+
+    #endregion
+
+    # -Only Copy, Resize, Atomic and Records stop here; the regions below are left unindented so that they read as before.
     if ($Only -in 'All', 'Residency') {
 
     #region Data
@@ -1527,6 +1593,7 @@ if ($Only -eq 'Copy') { "- Data: a $(Format-Size ($MoveSize + 1MB)) file of rand
 elseif ($Only -eq 'Residency') { "- Data: $dataText of random bytes, made for this run in a temporary folder and removed after it (-Only Residency: the residency row alone)." }
 elseif ($Only -eq 'Resize') { '- Data: a 16 MiB file of zeros, made for each run in a temporary folder and removed after it (-Only Resize: the append rows alone).' }
 elseif ($Only -eq 'Atomic') { '- Data: none (-Only Atomic: the rows of the integer cmdlets alone).' }
+elseif ($Only -eq 'Records') { '- Data: a file of 100,000 random 22-byte records, made for this run in a temporary folder and removed after it (-Only Records: the records rows alone).' }
 else { "- Data: $dataText of random bytes, a $textText log-like text and a sparse 16 GiB file$sparseNote, made for this run in a temporary folder and removed after it." }
 if ($ticksAtStart) {
     $others = (($ticksAtEnd.Busy - $ticksAtStart.Busy) - ($ticksAtEnd.Self - $ticksAtStart.Self)) / ($ticksAtEnd.Total - $ticksAtStart.Total)
@@ -1559,6 +1626,7 @@ if ($Only -in 'All', 'Atomic') {
     (Format-Invariant '- Atomic add: {0:N0} calls per run in a for loop over local variables, `$null = ...` for each, the three methods taking turns run by run; the counter is checked to hold every add. Ratio: Mman''s time per call ÷ the other call''s, lower is better.' $AtomicCalls)
     (Format-Invariant '- Round trip: {0:N0} round trips after as many untimed, between this pwsh and a child pwsh started for it (Linux: futex waits, woken by the other side''s Add-MemoryMapInteger; Windows and macOS: the bounded back-off poll). The pipe row bounces one byte off a child pwsh that echoes it: .NET method calls, not cmdlets, so it shows what the cmdlet calls cost rather than the wake-up; the row against four adds shows the wake-up itself (a round trip that cost no more than its four cmdlet calls would be 1×); Python''s row (multiprocessing.Pipe) times itself without its start-up. "Used ... of a core" is this process''s CPU time over the timed rounds ÷ their wall time. Ratio: Mman''s time ÷ the alternative''s, lower is better.' $PingPongRounds)
 }
+if ($Only -in 'All', 'Records') { "- Records: 100,000 records of 22 bytes (UInt32, Double, Int16, Byte[8]; Python's '<Idh8s'), from the page cache. Read-MemoryMap -Layout copies them out of the map in one checked copy and emits one object per record (in PowerShell 7.4 and later, an instance of a class made for the layout); Python (timing itself, without its start-up) builds a namedtuple per record with struct.iter_unpack over an mmap of the same file. The write puts the same records back: Write-MemoryMap -Layout -Record converts and checks every record first, then copies; Python calls struct.pack_into per record. Ratio: Python's time ÷ Mman's." }
 if ($checks.Count) { "- Checks passed: $($checks -join '; ')." }
 if ($problems.Count) { "- CHECKS FAILED: $($problems -join '; ')." }
 (Format-Invariant '- Run time: {0:N0} min {1:N0} s, making the data included.' ([Math]::Floor($clock.Elapsed.TotalMinutes)) $clock.Elapsed.Seconds)

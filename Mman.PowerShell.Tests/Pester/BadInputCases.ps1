@@ -194,6 +194,8 @@ function Get-BadInputCase {
         PathAmbiguous = 'InvalidArgument'; PathIsDirectory = 'InvalidArgument'; PathNotFileSystem = 'InvalidArgument'
         PathNotValid = 'InvalidArgument'; InvalidArgument = 'InvalidArgument'
         IntegerNotAligned = 'InvalidArgument'; ValueNotConvertible = 'InvalidArgument'; WaitTimedOut = 'OperationTimeout'
+        LayoutInvalid = 'InvalidArgument'; RecordFieldMissing = 'InvalidArgument'
+        BatchMismatch = 'InvalidArgument'
         # PowerShell's own parameter binding.
         CannotConvertArgumentNoMessage = 'InvalidArgument'; CannotConvertArgument = 'InvalidArgument'
         AmbiguousParameterSet = 'InvalidArgument'; NamedParameterNotFound = 'InvalidArgument'
@@ -404,6 +406,24 @@ function Get-BadInputCase {
     Add-Case Read-MemoryMap 'offset 1e30' CannotConvertArgumentNoMessage { param($fx) Read-MemoryMap $fx.Maps.Anon -Offset 1e30 } Anon
     Add-Case Read-MemoryMap 'count text' CannotConvertArgumentNoMessage { param($fx) Read-MemoryMap $fx.Maps.Anon -Count 'many' } Anon
     Add-Case Read-MemoryMap 'unknown parameter' NamedParameterNotFound { param($fx) Read-MemoryMap $fx.Maps.Anon -Bogus } Anon
+    Add-Case Read-MemoryMap 'layout: unknown field type' LayoutInvalid { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt32'; B = 'Int128' }) } Anon
+    Add-Case Read-MemoryMap 'layout: zero-size field' LayoutInvalid { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'String[0]' }) } Anon
+    Add-Case Read-MemoryMap 'layout: overlapping fields' LayoutInvalid { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt64'; B = 'Byte@7' }) } Anon
+    Add-Case Read-MemoryMap 'layout: plain hashtable without offsets' LayoutInvalid { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout @{ A = 'UInt32'; B = 'UInt32' } } Anon
+    Add-Case Read-MemoryMap 'layout: empty' LayoutInvalid { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{}) } Anon
+    Add-Case Read-MemoryMap 'layout: a number' LayoutInvalid { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout 42 } Anon
+    Add-Case Read-MemoryMap 'layout: a class' LayoutInvalid { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([System.Text.StringBuilder]) } Anon
+    Add-Case Read-MemoryMap 'layout: a struct with automatic layout' LayoutInvalid { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([datetime]) } Anon
+    Add-Case Read-MemoryMap 'layout: stride below the record size' LayoutInvalid { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt64' }) -Count 2 -Stride 7 } Anon
+    Add-Case Read-MemoryMap 'layout: stride negative' LayoutInvalid { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt64' }) -Count 2 -Stride -8 } Anon
+    Add-Case Read-MemoryMap 'layout: count negative' CountNegative { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt64' }) -Count -1 } Anon
+    Add-Case Read-MemoryMap 'layout: count Int64.MaxValue' CountTooLarge, RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt64' }) -Count ([long]::MaxValue) } Anon
+    Add-Case Read-MemoryMap 'layout: last record past the end' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt64' }) -Count 513 } Anon
+    Add-Case Read-MemoryMap 'layout: huge stride' RangeOutsideMap { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt64' }) -Count 3 -Stride ([long]::MaxValue) } Anon
+    Add-Case Read-MemoryMap 'layout: PROT_NONE map' MapNotReadable { param($fx) Read-MemoryMap $fx.Maps.None -Layout ([ordered]@{ A = 'UInt64' }) } None
+    Add-Case Read-MemoryMap 'layout: closed map' MapClosed { param($fx) Read-MemoryMap $fx.Maps.Closed -Layout ([ordered]@{ A = 'UInt64' }) } Closed
+    Add-Case Read-MemoryMap 'layout: truncated file, past the cut' FileTruncated { param($fx) Read-MemoryMap $fx.Maps.Truncated -Layout ([ordered]@{ A = 'UInt64' }) -Offset 4000 -Count 2 -Stride 1000 } Truncated
+    Add-Case Read-MemoryMap 'layout null' ParameterArgumentValidationError, ParameterArgumentValidationErrorNullNotAllowed { param($fx) Read-MemoryMap $fx.Maps.Anon -Layout $null } Anon
     Add-Case Read-MemoryMap 'extra positional argument' PositionalParameterNotFound { param($fx) Read-MemoryMap $fx.Maps.Anon 10 } Anon
 
     # ---- Write-MemoryMap ----
@@ -448,6 +468,21 @@ function Get-BadInputCase {
     Add-Case Write-MemoryMap 'text as -InputObject' CannotConvertArgumentNoMessage { Write-MemoryMap -InputObject 'text' -Data 1 }
     Add-Case Write-MemoryMap 'offset text' CannotConvertArgumentNoMessage { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1 -Offset 'abc' } Anon
     Add-Case Write-MemoryMap 'unknown parameter' NamedParameterNotFound { param($fx) Write-MemoryMap $fx.Maps.Anon -Data 1 -Bogus } Anon
+    Add-Case Write-MemoryMap 'record: field missing' RecordFieldMissing { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt32'; B = 'Byte' }) -Record @{ A = 1; B = 2 }, @{ A = 1 } } Anon
+    Add-Case Write-MemoryMap 'record: value out of range' ValueNotConvertible { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'Byte' }) -Record @{ A = 256 } } Anon
+    Add-Case Write-MemoryMap 'record: text for a number' ValueNotConvertible { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'Int32' }) -Record @{ A = 'abc' } } Anon
+    Add-Case Write-MemoryMap 'record: string too long' ValueNotConvertible { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'String[2]' }) -Record @{ A = 'abc' } } Anon
+    Add-Case Write-MemoryMap 'record: bytes too long' ValueNotConvertible { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'Byte[2]' }) -Record @{ A = [byte[]](1, 2, 3) } } Anon
+    Add-Case Write-MemoryMap 'record: null value' ValueNotConvertible { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'Int32' }) -Record @{ A = $null } } Anon
+    Add-Case Write-MemoryMap 'record: not a struct of the layout' ValueNotConvertible { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([guid]) -Record 'not a guid' } Anon
+    Add-Case Write-MemoryMap 'record: layout invalid' LayoutInvalid { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'Char' }) -Record @{ A = 1 } } Anon
+    Add-Case Write-MemoryMap 'record: stride below the record size' LayoutInvalid { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt32' }) -Record @{ A = 1 }, @{ A = 2 } -Stride 2 } Anon
+    Add-Case Write-MemoryMap 'record: records do not split over the offsets' BatchMismatch { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt32' }) -Record @{ A = 1 }, @{ A = 2 }, @{ A = 3 } -Offset 0, 8 } Anon
+    Add-Case Write-MemoryMap 'record: last record past the end' RangeOutsideMap { param($fx) Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt32' }) -Record @{ A = 1 }, @{ A = 2 } -Offset 4090 } Anon
+    Add-Case Write-MemoryMap 'record: read-only map' MapNotWritable { param($fx) Write-MemoryMap $fx.Maps.ReadOnly -Layout ([ordered]@{ A = 'UInt32' }) -Record @{ A = 1 } } ReadOnly
+    Add-Case Write-MemoryMap 'record: closed map' MapClosed { param($fx) Write-MemoryMap $fx.Maps.Closed -Layout ([ordered]@{ A = 'UInt32' }) -Record @{ A = 1 } } Closed
+    Add-Case Write-MemoryMap 'record: truncated file, past the cut' FileTruncated { param($fx) Write-MemoryMap $fx.Maps.Truncated -Layout ([ordered]@{ A = 'UInt32' }) -Record @{ A = 1 } -Offset 5000 } Truncated
+    Add-Case Write-MemoryMap 'record: from the pipeline, one bad' ValueNotConvertible { param($fx) @{ A = 1 }, @{ A = -1 } | Write-MemoryMap $fx.Maps.Anon -Layout ([ordered]@{ A = 'UInt16' }) } Anon
 
     # ---- Set-MemoryMapProtection ----
     Add-Case Set-MemoryMapProtection 'protection name unknown' CannotConvertArgumentNoMessage { param($fx) Set-MemoryMapProtection $fx.Maps.Anon -Protection Bogus } Anon

@@ -15,6 +15,7 @@ namespace Mman.Commands
     [OutputType(typeof(Array), ParameterSetName = new[] { TypedSet })]
     [OutputType(typeof(int), ParameterSetName = new[] { BufferSet })]
     [OutputType("Microsoft.PowerShell.Commands.ByteCollection", ParameterSetName = new[] { HexSet })]
+    [OutputType(typeof(PSObject), ParameterSetName = new[] { LayoutSet })]
     public sealed class ReadMemoryMapCommand : PSCmdlet
     {
         private const string BytesSet = "Bytes";
@@ -22,6 +23,10 @@ namespace Mman.Commands
         private const string TypedSet = "Typed";
         private const string BufferSet = "Buffer";
         private const string HexSet = "Hex";
+        private const string LayoutSet = "Layout";
+
+        // The layout parsed from -Layout: once per call, however many maps come down the pipeline.
+        private RecordLayout _layout;
 
         #region Parameters
 
@@ -37,8 +42,9 @@ namespace Mman.Commands
         public long[] Offset { get; set; } = { 0 };
 
         /// <summary>
-        /// How much to read at each offset: bytes, or elements with -As. Default: to the end of the map
-        /// from each offset; with -As and several offsets, one element at each.
+        /// How much to read at each offset: bytes, elements with -As, or records with -Layout. Default: to
+        /// the end of the map from each offset; with -As and several offsets, one element at each; with
+        /// -Layout, one record.
         /// </summary>
         [Parameter]
         public long Count { get; set; }
@@ -47,8 +53,9 @@ namespace Mman.Commands
         [Parameter(Mandatory = true, ParameterSetName = StringSet)]
         public SwitchParameter AsString { get; set; }
 
-        /// <summary>The text encoding for -AsString. Default UTF-8.</summary>
+        /// <summary>The text encoding for -AsString and for the String[N] fields of -Layout. Default UTF-8.</summary>
         [Parameter(ParameterSetName = StringSet)]
+        [Parameter(ParameterSetName = LayoutSet)]
         [EncodingArgumentTransformation]
         [ValidateNotNull]
         [ArgumentCompleter(typeof(EncodingArgumentCompleter))]
@@ -58,8 +65,9 @@ namespace Mman.Commands
         [Parameter(Mandatory = true, ParameterSetName = TypedSet)]
         public MemoryMapValueType As { get; set; }
 
-        /// <summary>The elements are stored big-endian (most significant byte first).</summary>
+        /// <summary>The elements, or the numbers of each record, are stored big-endian (most significant byte first).</summary>
         [Parameter(ParameterSetName = TypedSet)]
+        [Parameter(ParameterSetName = LayoutSet)]
         public SwitchParameter BigEndian { get; set; }
 
         /// <summary>
@@ -76,6 +84,19 @@ namespace Mman.Commands
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = HexSet)]
         public SwitchParameter AsHex { get; set; }
+
+        /// <summary>
+        /// Read records: an ordered dictionary of field name and type ('UInt32', 'Double', 'Byte[8]',
+        /// 'String[16]', 'Padding[4]', each optionally with '@offset'), or a blittable struct type. One
+        /// object per record, with the fields as properties.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = LayoutSet)]
+        [ValidateNotNull]
+        public object Layout { get; set; }
+
+        /// <summary>The distance in bytes from one record's start to the next one's. Default: the record's size.</summary>
+        [Parameter(ParameterSetName = LayoutSet)]
+        public long Stride { get; set; }
 
         #endregion
 
@@ -97,6 +118,9 @@ namespace Mman.Commands
                         break;
                     case HexSet:
                         ReadHex(map);
+                        break;
+                    case LayoutSet:
+                        WriteObject(ReadRecords(map), enumerateCollection: true);
                         break;
                     default:
                         ReadBytes(map);
@@ -192,6 +216,33 @@ namespace Mman.Commands
             }
 
             return TypedAccess.Gather(map, As, Offset, (int)Math.Max(count, int.MinValue), BigEndian);
+        }
+
+        /// <summary>-Count records (default 1) at each offset, -Stride apart, decoded after one checked copy.</summary>
+        private object[] ReadRecords(MemoryMap map)
+        {
+            _layout ??= RecordObjects.Parse(Layout);
+            if (BigEndian)
+            {
+                _layout.CheckBigEndian();
+            }
+            long count = IsCountBound ? Count : 1;
+            long stride = MyInvocation.BoundParameters.ContainsKey(nameof(Stride)) ? Stride : _layout.Size;
+            if (count > int.MaxValue)
+            {
+                throw new MemoryMapArgumentException(
+                    MemoryMapError.CountTooLarge,
+                    "Count " + count + " is more records than one call can read; read them in smaller batches.",
+                    nameof(Count));
+            }
+
+            byte[] records = map.ReadRecords(Offset, _layout, (int)Math.Max(count, int.MinValue), stride);
+            if (BigEndian)
+            {
+                _layout.SwapNumbers(records, 0, records.Length / _layout.Size);
+            }
+
+            return RecordObjects.Decode(_layout, records, Encoding);
         }
 
         /// <summary>Fills -Buffer from the one offset, like Stream.Read: fewer bytes at the end of the map.</summary>

@@ -15,6 +15,12 @@ namespace Mman.Commands
         private const string DataSet = "Data";
         private const string TextSet = "Text";
         private const string ValueSet = "Value";
+        private const string RecordSet = "Record";
+
+        // Records that came down the pipeline, written together in EndProcessing (all or nothing).
+        private readonly System.Collections.Generic.List<object> _records = new System.Collections.Generic.List<object>();
+        private bool _collect;
+        private MemoryMap _recordMap;
 
         #region Parameters
 
@@ -32,8 +38,9 @@ namespace Mman.Commands
         [Parameter(Mandatory = true, ParameterSetName = TextSet)]
         public string Text { get; set; }
 
-        /// <summary>The text encoding for -Text. Default UTF-8, without a byte-order mark.</summary>
+        /// <summary>The text encoding for -Text and for the String[N] fields of -Layout. Default UTF-8, without a byte-order mark.</summary>
         [Parameter(ParameterSetName = TextSet)]
+        [Parameter(ParameterSetName = RecordSet)]
         [EncodingArgumentTransformation]
         [ValidateNotNull]
         [ArgumentCompleter(typeof(EncodingArgumentCompleter))]
@@ -48,17 +55,40 @@ namespace Mman.Commands
         [Parameter(Mandatory = true, ParameterSetName = ValueSet)]
         public MemoryMapValueType As { get; set; }
 
-        /// <summary>Store the elements big-endian (most significant byte first).</summary>
+        /// <summary>Store the elements, or the numbers of each record, big-endian (most significant byte first).</summary>
         [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = RecordSet)]
         public SwitchParameter BigEndian { get; set; }
 
         /// <summary>
         /// Where in the map to write, in bytes. Default 0. With several offsets, -Data and -Text are
-        /// written at each, and -Value's elements are split evenly over them.
+        /// written at each, and -Value's elements and -Record's records are split evenly over them.
         /// </summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <remarks>Not bound from the records' properties: a record may well have a field named Offset.</remarks>
+        [Parameter(ParameterSetName = DataSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = TextSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ValueSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = RecordSet)]
         [ValidateNotNullOrEmpty]
         public long[] Offset { get; set; } = { 0 };
+
+        /// <summary>The layout of the records: as Read-MemoryMap's -Layout (an ordered dictionary of fields, or a struct type).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = RecordSet)]
+        [ValidateNotNull]
+        public object Layout { get; set; }
+
+        /// <summary>
+        /// The records to write: objects with the layout's fields as properties (such as Read-MemoryMap
+        /// -Layout emits), or hashtables with them as keys; from the pipeline, all of them are written at
+        /// the end, together.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = RecordSet, ValueFromPipeline = true)]
+        [AllowEmptyCollection]
+        public object[] Record { get; set; }
+
+        /// <summary>The distance in bytes from one record's start to the next one's. Default: the record's size.</summary>
+        [Parameter(ParameterSetName = RecordSet)]
+        public long Stride { get; set; }
 
         /// <summary>Emit the map after writing, for the next command in the pipeline.</summary>
         [Parameter]
@@ -68,6 +98,28 @@ namespace Mman.Commands
 
         #region Overrides
 
+        /// <summary>Records bound on the command line are written per map; records from the pipeline are gathered first.</summary>
+        protected override void BeginProcessing()
+        {
+            _collect = ParameterSetName == RecordSet && !MyInvocation.BoundParameters.ContainsKey(nameof(Record));
+        }
+
+        /// <summary>Writes the records that came down the pipeline, all of them or none.</summary>
+        protected override void EndProcessing()
+        {
+            if (_collect && _recordMap != null)
+            {
+                try
+                {
+                    WriteRecords(_recordMap, _records);
+                }
+                catch (Exception e) when (MemoryMapErrorRecord.IsReportable(e))
+                {
+                    WriteError(MemoryMapErrorRecord.From(e, _recordMap));
+                }
+            }
+        }
+
         /// <summary>Writes into each map: everything is checked first, then ShouldProcess, then the write.</summary>
         protected override void ProcessRecord()
         {
@@ -75,6 +127,21 @@ namespace Mman.Commands
             string where = Offset.Length == 1 ? "at offset " + Offset[0] : "at " + Offset.Length + " offsets";
             try
             {
+                if (ParameterSetName == RecordSet)
+                {
+                    if (_collect)
+                    {
+                        _recordMap = map;
+                        _records.AddRange(Record ?? Array.Empty<object>());
+                    }
+                    else
+                    {
+                        WriteRecords(map, Record);
+                    }
+
+                    return;
+                }
+
                 if (ParameterSetName == ValueSet)
                 {
                     Array values = TypedAccess.ConvertValues(As, Value);
@@ -110,6 +177,44 @@ namespace Mman.Commands
         }
 
         #endregion
+
+        /// <summary>Converts every record, checks every range, then ShouldProcess, then writes the fields' bytes.</summary>
+        private void WriteRecords(MemoryMap map, System.Collections.Generic.IList<object> records)
+        {
+            RecordLayout layout = RecordObjects.Parse(Layout);
+            if (BigEndian)
+            {
+                layout.CheckBigEndian();
+            }
+            long stride = MyInvocation.BoundParameters.ContainsKey(nameof(Stride)) ? Stride : layout.Size;
+            if (records.Count % Offset.Length != 0)
+            {
+                throw new MemoryMapArgumentException(
+                    MemoryMapError.BatchMismatch,
+                    "The records must split evenly over the offsets: " + records.Count + " records for " + Offset.Length + " offsets.",
+                    nameof(Record));
+            }
+
+            int count = records.Count / Offset.Length;
+            byte[] bytes = RecordObjects.Encode(layout, records, Encoding);
+            if (BigEndian)
+            {
+                layout.SwapNumbers(bytes, 0, records.Count);
+            }
+
+            map.CheckRecordWrite(Offset, layout, count, stride);
+            string where = Offset.Length == 1 ? "at offset " + Offset[0] : "at " + Offset.Length + " offsets";
+            if (!ShouldProcess(map.ToString(), "Write " + records.Count + " records of " + layout.Size + " bytes " + where))
+            {
+                return;
+            }
+
+            map.WriteRecords(Offset, layout, count, stride, bytes);
+            if (PassThru)
+            {
+                WriteObject(map);
+            }
+        }
 
         private void WriteBytes(MemoryMap map, byte[] bytes)
         {
