@@ -120,8 +120,10 @@ Describe 'The README''s two-session example' -Tag CI {
     Context 'When README.md shows the example' {
         It 'Should carry these blocks exactly' {
             $readme = (Get-Content -Raw -LiteralPath ([IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../README.md')))) -replace '\r\n', "`n"
-            foreach ($block in $script:blocks) {
-                $readme | Should -BeLike ('*```powershell' + "`n" + ($block -replace '\r\n', "`n") + "`n" + '```*')
+            # Contains, not -like: a backtick escapes the next character in a wildcard pattern.
+            for ($i = 0; $i -lt $script:blocks.Count; $i++) {
+                $fenced = '```powershell' + "`n" + ($script:blocks[$i] -replace '\r\n', "`n") + "`n" + '```'
+                $readme.Contains($fenced) | Should -BeTrue -Because "README.md must show block $($i + 1) of the example exactly as this test runs it"
             }
         }
     }
